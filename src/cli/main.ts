@@ -1,0 +1,68 @@
+import { Command, CommanderError, Option } from "commander";
+import { basename, join, resolve } from "node:path";
+import { isInputError } from "../config/errors.ts";
+import { loadScenario } from "../config/scenario.ts";
+import { CONTROLLERS, simulateScenario } from "../sim/run.ts";
+import { progressBar } from "./progress.ts";
+import { validateFile } from "./validate-file.ts";
+
+/** Exit codes: 0 ok, 1 internal failure, 2 bad input (one line naming file, field and what was expected). */
+const EXIT_BAD_INPUT = 2;
+
+function buildProgram(): Command {
+  const program = new Command("chaleur")
+    .description("Heat-recovery optimization for the Paris Chapelle data centre: simulate, plan, control.")
+    .exitOverride()
+    .configureOutput({ outputError: (s, write) => write(s) });
+
+  program
+    .command("simulate")
+    .description("Run a what-if scenario and write timeseries.csv, kpis.json and report.html")
+    .argument("<scenario>", "scenario file (YAML), e.g. simulations/paris-winter-week.yaml")
+    .addOption(new Option("--controller <name>", "controller to run").choices([...CONTROLLERS]).default("rule"))
+    .option("--out <dir>", "output folder (default: out/<scenario name>-<controller>)")
+    .action((file: string, opts: { controller: string; out?: string }) => {
+      const sc = loadScenario(file);
+      const out = resolve(opts.out ?? join("out", `${basename(file).replace(/\.ya?ml$/, "")}-${opts.controller}`));
+      const t0 = performance.now();
+      const r = simulateScenario(sc, opts.controller, out, { onProgress: progressBar(`${sc.name} (${opts.controller})`) });
+      const s = ((performance.now() - t0) / 1000).toFixed(1);
+      const k = r.kpis;
+      console.log(`${sc.name} with ${opts.controller}: ${r.result.inputs.n} steps in ${s} s`);
+      console.log(`  net value ${k.net_value_eur.toFixed(0)} €, sold ${k.heat_sold_mwh.toFixed(1)} MWh, greenhouse ${k.heat_greenhouse_mwh.toFixed(1)} MWh, dumped ${k.heat_dumped_mwh.toFixed(1)} MWh, ERF ${k.energy_reuse_factor}`);
+      console.log(`  cooling violation ${k.cooling_violation_min} min, max balance residual ${k.max_balance_residual_kw} kW`);
+      console.log(`  report: ${r.files.report}`);
+      console.log(`  data:   ${r.files.timeseries}, ${r.files.kpis}`);
+    });
+
+  program
+    .command("validate")
+    .description("Check a plant model or scenario file; prints a summary or one line naming the problem")
+    .argument("<file>", "YAML file to check")
+    .action((file: string) => {
+      console.log(validateFile(file));
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+      return EXIT_BAD_INPUT;
+    }
+    if (isInputError(e)) {
+      process.stderr.write(`chaleur: ${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    process.stderr.write(`chaleur: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.CHALEUR_DEBUG) console.error(e);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

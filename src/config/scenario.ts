@@ -1,0 +1,93 @@
+import { dirname, resolve } from "node:path";
+import { InputError } from "./errors.ts";
+import { loadYamlFile } from "./load.ts";
+import { parseDurationS, parseInstantMs } from "./duration.ts";
+import { scenarioSchema, type ScenarioFile } from "./scenario-schema.ts";
+import { loadModel, type PlantModel } from "./plant-model.ts";
+
+export type ScenarioEvent =
+  | { type: "hp_trip"; unit: string; startMs: number; endMs: number }
+  | { type: "network_outage"; startMs: number; endMs: number };
+
+export type WeatherSource =
+  | { source: "synthetic"; shiftK: number; heatwave?: { startMs: number; endMs: number; maxC: number; minC: number } }
+  | { source: "epw"; file: string; shiftK: number };
+
+export type PriceSource = { source: "synthetic"; meanEurPerMwh: number } | { source: "entsoe"; file: string };
+export type DemandSource = { source: "signature" } | { source: "shape"; file: string; meanKw?: number };
+
+export interface Scenario {
+  name: string;
+  description: string;
+  file: string;
+  model: PlantModel;
+  startMs: number;
+  endMs: number;
+  seed: number;
+  physicsStepS: number;
+  control: { periodS: number; horizonS: number; stepS: number };
+  weather: WeatherSource;
+  prices: PriceSource;
+  demand: DemandSource;
+  events: ScenarioEvent[];
+}
+
+const ms = (iso: string) => parseInstantMs(iso)!;
+const durMs = (iso: string) => parseDurationS(iso)! * 1000;
+
+export function resolveScenario(f: ScenarioFile, file: string, model: PlantModel): Scenario {
+  const dir = dirname(file);
+  const startMs = ms(f.start);
+  const durationS = parseDurationS(f.duration)!;
+  if (durationS % f.physics_step_s !== 0) throw new InputError(file, "duration", `a whole number of physics steps (${f.physics_step_s} s)`);
+  const periodS = f.control.period_min * 60;
+  const stepS = f.control.step_min * 60;
+  if (periodS % f.physics_step_s !== 0) throw new InputError(file, "control.period_min", `a whole number of physics steps (${f.physics_step_s} s)`, `got ${f.control.period_min} min`);
+  if (stepS % f.physics_step_s !== 0) throw new InputError(file, "control.step_min", `a whole number of physics steps (${f.physics_step_s} s)`, `got ${f.control.step_min} min`);
+  const endMs = startMs + durationS * 1000;
+  const hpIds = new Set(model.heatPumps.map((h) => h.id));
+  const events = f.events.map((e, i): ScenarioEvent => {
+    const s = ms(e.start);
+    if (s < startMs || s >= endMs) throw new InputError(file, `events[${i}].start`, `a time inside the scenario (${f.start} + ${f.duration})`, `got ${e.start}`);
+    if (e.type === "hp_trip") {
+      if (!hpIds.has(e.unit)) throw new InputError(file, `events[${i}].unit`, `one of the model's heat pumps (${[...hpIds].join(", ") || "none"})`, `got '${e.unit}'`);
+      return { type: "hp_trip", unit: e.unit, startMs: s, endMs: s + durMs(e.duration) };
+    }
+    if (model.network.designKw === 0 && model.network.hotWaterKw === 0) throw new InputError(file, `events[${i}]`, "a model with a network");
+    return { type: "network_outage", startMs: s, endMs: s + durMs(e.duration) };
+  });
+  const w = f.weather;
+  const weather: WeatherSource =
+    w.source === "epw"
+      ? { source: "epw", file: resolve(dir, w.file), shiftK: w.shift_k }
+      : {
+          source: "synthetic",
+          shiftK: w.shift_k,
+          ...(w.heatwave ? { heatwave: { startMs: ms(w.heatwave.start), endMs: ms(w.heatwave.start) + durMs(w.heatwave.duration), maxC: w.heatwave.max_c, minC: w.heatwave.min_c } } : {}),
+        };
+  const p = f.prices;
+  const prices: PriceSource = p.source === "entsoe" ? { source: "entsoe", file: resolve(dir, p.file) } : { source: "synthetic", meanEurPerMwh: p.mean_eur_per_mwh };
+  const d = f.demand;
+  const demand: DemandSource = d.source === "shape" ? { source: "shape", file: resolve(dir, d.file), ...(d.mean_kw !== undefined ? { meanKw: d.mean_kw } : {}) } : { source: "signature" };
+  return {
+    name: f.name,
+    description: f.description,
+    file,
+    model,
+    startMs,
+    endMs,
+    seed: f.seed,
+    physicsStepS: f.physics_step_s,
+    control: { periodS, horizonS: f.control.horizon_h * 3600, stepS },
+    weather,
+    prices,
+    demand,
+    events,
+  };
+}
+
+export function loadScenario(file: string): Scenario {
+  const f = loadYamlFile(scenarioSchema, file);
+  const modelFile = resolve(dirname(file), f.model);
+  return resolveScenario(f, file, loadModel(modelFile));
+}

@@ -1,0 +1,56 @@
+import type { PlantModel } from "../config/plant-model.ts";
+import { greenhouseNeedKw } from "./greenhouse-need.ts";
+import type { Controller, Decision, HpSetpoint, Observation } from "./types.ts";
+
+/**
+ * The baseline a plant runs without chaleur: greenhouse first from the free direct heat, heat pumps follow the
+ * network demand (and top up the store) while electricity is below the break-even price, the rest is dumped.
+ */
+export function ruleDecide(m: PlantModel, obs: Observation, periodS: number): Decision {
+  const ghNeedKw = obs.ghTempC === null ? 0 : greenhouseNeedKw(m, { timeMs: obs.timeMs, ghTempC: obs.ghTempC, outdoorTempC: obs.outdoorTempC, solarWm2: obs.solarWm2, periodS, marginK: 0.5 });
+  const ghDirectKw = Math.min(ghNeedKw, obs.ghDirectMaxKw);
+  const ghBoostWantKw = Math.min(ghNeedKw - ghDirectKw, m.greenhouse?.boostMaxKw ?? 0);
+
+  const elecEurPerMwh = obs.priceElEurPerMwh + m.economics.gridFeeEurPerMwh;
+  const st = m.storage;
+  const roomKw = st ? Math.min(st.chargeMaxKw, (st.capacityKwh - obs.storageEnergyKwh) / (periodS / 3600)) : 0;
+  const demandKw = Math.max(0, obs.dhDemandKw);
+
+  // Heat-pump heat is worth running only where it costs less than the heat it sells.
+  const economic = obs.hps.filter((h) => h.available && elecEurPerMwh / h.cop < m.economics.heatSaleEurPerMwh);
+  let wantKw = economic.length ? demandKw + ghBoostWantKw + Math.max(0, roomKw) : 0;
+  // Never pull more source heat than the servers give (minus what goes straight to the greenhouse).
+  const sourceLeftKw = Math.max(0, obs.itHeatKw - ghDirectKw);
+
+  const hps: HpSetpoint[] = [];
+  let sourceUsedKw = 0;
+  for (const [i, hp] of m.heatPumps.entries()) {
+    const o = obs.hps[i]!;
+    if (!economic.includes(o) || wantKw <= 0) {
+      hps.push({ id: hp.id, on: false, heatKw: 0 });
+      continue;
+    }
+    const perHeat = 1 - 1 / o.cop;
+    const bySource = (sourceLeftKw - sourceUsedKw) / perHeat;
+    let q = Math.min(hp.heatMaxKw, wantKw, bySource);
+    // Below half its minimum load a unit is not worth starting; between half and the minimum it runs at minimum.
+    if (q < 0.5 * hp.heatMinKw) q = 0;
+    else q = Math.max(q, Math.min(hp.heatMinKw, bySource));
+    if (q <= 0) {
+      hps.push({ id: hp.id, on: false, heatKw: 0 });
+      continue;
+    }
+    hps.push({ id: hp.id, on: true, heatKw: q });
+    wantKw -= q;
+    sourceUsedKw += q * perHeat;
+  }
+  return {
+    setpoints: { hps, dhSoldKw: demandKw, ghDirectKw, ghBoostKw: ghBoostWantKw },
+    mode: "rule",
+    solveMs: null,
+  };
+}
+
+export function createRuleController(m: PlantModel, periodS: number): Controller {
+  return { name: "rule", decide: (obs) => ruleDecide(m, obs, periodS) };
+}

@@ -1,0 +1,135 @@
+import type { SimulationResult } from "../sim/engine.ts";
+import { MODES } from "../control/types.ts";
+import { comfortMaxC, comfortMinC } from "../control/greenhouse-need.ts";
+
+/** The KPIs of DESIGN §6, in its field names and units. Solver fields are null for controllers that do not solve. */
+export interface Kpis {
+  heat_it_mwh: number;
+  heat_recovered_mwh: number;
+  heat_sold_mwh: number;
+  heat_greenhouse_mwh: number;
+  heat_dumped_mwh: number;
+  electricity_mwh: number;
+  revenue_eur: number;
+  electricity_cost_eur: number;
+  start_cost_eur: number;
+  net_value_eur: number;
+  co2_avoided_t: number;
+  energy_reuse_factor: number;
+  hp_seasonal_cop: number | null;
+  hp_starts: number;
+  greenhouse_discomfort_kh: number;
+  cooling_violation_min: number;
+  max_balance_residual_kw: number;
+  solve_ms_p50: number | null;
+  solve_ms_p95: number | null;
+  mode_minutes: Record<string, number>;
+}
+
+function sum(a: Float64Array | undefined): number {
+  if (!a) return 0;
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s;
+}
+
+/** Nearest-rank percentile. */
+export function percentile(values: number[], p: number): number | null {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+/** Rounds for stable, readable JSON (byte-identical across runs, no 0.30000000000000004). */
+function r(x: number, digits = 3): number {
+  const f = 10 ** digits;
+  const v = Math.round(x * f) / f;
+  return Object.is(v, -0) ? 0 : v;
+}
+
+export function computeKpis(res: SimulationResult): Kpis {
+  const sc = res.scenario;
+  const m = sc.model;
+  const c = res.columns;
+  const dtH = res.inputs.stepS / 3600;
+  const n = res.inputs.n;
+  const mwh = (a: Float64Array | undefined) => (sum(a) * dtH) / 1000;
+
+  const hpHeat = m.heatPumps.map((h) => c.get(`${h.id}_heat_kw`)!);
+  const hpElec = m.heatPumps.map((h) => c.get(`${h.id}_elec_kw`)!);
+  const hpCop = m.heatPumps.map((h) => c.get(`${h.id}_cop`)!);
+  const hpHeatMwh = hpHeat.reduce((a, x) => a + mwh(x), 0);
+  const hpElecMwh = hpElec.reduce((a, x) => a + mwh(x), 0);
+  let hpSourceKwh = 0;
+  for (let k = 0; k < hpHeat.length; k++) {
+    const q = hpHeat[k]!;
+    const cop = hpCop[k]!;
+    for (let i = 0; i < n; i++) if (q[i]! > 0) hpSourceKwh += q[i]! * (1 - 1 / cop[i]!) * dtH;
+  }
+  const soldMwh = mwh(c.get("dh_sold_kw"));
+  const ghMwh = mwh(c.get("gh_direct_kw")) + mwh(c.get("gh_boost_kw"));
+  const elecMwh = hpElecMwh + mwh(c.get("chiller_elec_kw")) + mwh(c.get("dump_fan_elec_kw"));
+
+  // Electricity is paid at the day-ahead price plus grid fees, step by step (negative prices included).
+  const price = c.get("price_el_eur_mwh")!;
+  const fee = m.economics.gridFeeEurPerMwh;
+  const elecCols = [...hpElec, c.get("chiller_elec_kw")!, c.get("dump_fan_elec_kw")!];
+  let elecCostEur = 0;
+  for (let i = 0; i < n; i++) {
+    let kw = 0;
+    for (const e of elecCols) kw += e[i]!;
+    elecCostEur += ((kw * dtH) / 1000) * (price[i]! + fee);
+  }
+  const revenueEur = soldMwh * m.economics.heatSaleEurPerMwh + ghMwh * m.economics.greenhouseHeatEurPerMwh;
+  const startCostEur = m.heatPumps.reduce((a, h, k) => a + h.startCostEur * res.hpStarts[k]!, 0);
+
+  let discomfortKh = 0;
+  const ghTemp = c.get("gh_temp_c");
+  if (ghTemp) {
+    for (let i = 0; i < n; i++) {
+      const t = res.inputs.startMs + (i + 1) * res.inputs.stepS * 1000;
+      const T = ghTemp[i]!;
+      discomfortKh += (Math.max(0, comfortMinC(m, t) - T) + Math.max(0, T - comfortMaxC(m, t))) * dtH;
+    }
+  }
+  const fw = c.get("fw_supply_temp_c")!;
+  let violationSteps = 0;
+  for (let i = 0; i < n; i++) if (fw[i]! > m.facilityWater.supplyLimitC) violationSteps++;
+  let maxResidual = 0;
+  const resid = c.get("balance_residual_kw")!;
+  for (let i = 0; i < n; i++) maxResidual = Math.max(maxResidual, resid[i]!);
+
+  const modeMinutes: Record<string, number> = {};
+  const counts = new Array<number>(MODES.length).fill(0);
+  for (let i = 0; i < n; i++) counts[res.mode[i]!]!++;
+  MODES.forEach((name, k) => {
+    modeMinutes[name] = r((counts[k]! * res.inputs.stepS) / 60, 1);
+  });
+
+  const itMwh = mwh(c.get("it_heat_kw"));
+  const itEnergyMwh = itMwh / m.it.heatFraction;
+  const reusedMwh = soldMwh + ghMwh;
+  const co2 = (reusedMwh * m.co2.displacedHeatGPerKwh - hpElecMwh * m.co2.gridGPerKwh) / 1000;
+  return {
+    heat_it_mwh: r(itMwh),
+    heat_recovered_mwh: r(hpSourceKwh / 1000 + mwh(c.get("gh_direct_kw"))),
+    heat_sold_mwh: r(soldMwh),
+    heat_greenhouse_mwh: r(ghMwh),
+    heat_dumped_mwh: r(mwh(c.get("dump_kw")) + mwh(c.get("chiller_kw"))),
+    electricity_mwh: r(elecMwh),
+    revenue_eur: r(revenueEur, 2),
+    electricity_cost_eur: r(elecCostEur, 2),
+    start_cost_eur: r(startCostEur, 2),
+    net_value_eur: r(revenueEur - elecCostEur - startCostEur, 2),
+    co2_avoided_t: r(co2),
+    energy_reuse_factor: r(itEnergyMwh > 0 ? reusedMwh / (itEnergyMwh * m.it.pue) : 0, 4),
+    hp_seasonal_cop: hpElecMwh > 0 ? r(hpHeatMwh / hpElecMwh, 3) : null,
+    hp_starts: res.hpStarts.reduce((a, b) => a + b, 0),
+    greenhouse_discomfort_kh: r(discomfortKh),
+    cooling_violation_min: r((violationSteps * res.inputs.stepS) / 60, 1),
+    max_balance_residual_kw: maxResidual < 1e-9 ? 0 : Number(maxResidual.toPrecision(3)),
+    solve_ms_p50: percentile(res.solveMs, 50),
+    solve_ms_p95: percentile(res.solveMs, 95),
+    mode_minutes: modeMinutes,
+  };
+}

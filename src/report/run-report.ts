@@ -1,0 +1,115 @@
+import type { SimulationResult } from "../sim/engine.ts";
+import type { Kpis } from "./kpis.ts";
+import type { ChartSeries, HeatFlow, KpiRow, ReportInput } from "./types.ts";
+
+/** Turns a simulation result into what the HTML report draws: bucket means, KPI rows, the Sankey's flows. */
+
+const BUCKETS_S: [number, string][] = [
+  [900, "15-min mean"],
+  [3600, "hourly mean"],
+  [3 * 3600, "3-hour mean"],
+  [6 * 3600, "6-hour mean"],
+  [86400, "daily mean"],
+];
+
+export function chartSeries(res: SimulationResult, maxPoints = 3000): ChartSeries {
+  const { n, stepS, startMs } = res.inputs;
+  const durationS = n * stepS;
+  const [bucketS, resolution] = BUCKETS_S.find(([b]) => b >= stepS && durationS / b <= maxPoints) ?? BUCKETS_S[BUCKETS_S.length - 1]!;
+  const per = Math.max(1, Math.round(bucketS / stepS));
+  const nb = Math.ceil(n / per);
+  const timeMs: number[] = [];
+  for (let b = 0; b < nb; b++) timeMs.push(startMs + b * per * stepS * 1000);
+  const columns: Record<string, number[]> = {};
+  for (const [name, v] of res.columns) {
+    if (name === "balance_residual_kw") continue;
+    const out: number[] = new Array(nb);
+    for (let b = 0; b < nb; b++) {
+      let s = 0;
+      const end = Math.min(n, (b + 1) * per);
+      for (let i = b * per; i < end; i++) s += v[i]!;
+      out[b] = s / (end - b * per);
+    }
+    columns[name] = out;
+  }
+  return { timeMs, resolution, columns };
+}
+
+function mwh(res: SimulationResult, name: string): number {
+  const v = res.columns.get(name);
+  if (!v) return 0;
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]!;
+  return (s * res.inputs.stepS) / 3600 / 1000;
+}
+
+export function heatFlows(res: SimulationResult): HeatFlow[] {
+  const m = res.scenario.model;
+  const hpHeat = m.heatPumps.reduce((a, h) => a + mwh(res, `${h.id}_heat_kw`), 0);
+  const hpElec = m.heatPumps.reduce((a, h) => a + mwh(res, `${h.id}_elec_kw`), 0);
+  const netCharge = mwh(res, "storage_charge_kw");
+  const flows: HeatFlow[] = [
+    { from: "IT heat", to: "Heat pumps", energyMwh: hpHeat - hpElec },
+    { from: "Electricity", to: "Heat pumps", energyMwh: hpElec },
+    { from: "IT heat", to: "Greenhouse", energyMwh: mwh(res, "gh_direct_kw") },
+    { from: "IT heat", to: "Dry coolers", energyMwh: mwh(res, "dump_kw") },
+    { from: "IT heat", to: "Chiller", energyMwh: mwh(res, "chiller_kw") },
+    { from: "Heat pumps", to: "Hot loop", energyMwh: hpHeat },
+    { from: "Storage", to: "Hot loop", energyMwh: Math.max(0, -netCharge) },
+    { from: "Hot loop", to: "Network (sold)", energyMwh: mwh(res, "dh_sold_kw") },
+    { from: "Hot loop", to: "Greenhouse", energyMwh: mwh(res, "gh_boost_kw") },
+    { from: "Hot loop", to: "Storage", energyMwh: Math.max(0, netCharge) },
+  ];
+  return flows.filter((f) => f.energyMwh > 1e-6);
+}
+
+const KPI_META: [keyof Kpis, string, string][] = [
+  ["heat_it_mwh", "IT heat into the facility water", "MWh"],
+  ["heat_recovered_mwh", "Heat recovered (heat-pump source + greenhouse direct)", "MWh"],
+  ["heat_sold_mwh", "Heat sold to the network", "MWh"],
+  ["heat_greenhouse_mwh", "Heat to the greenhouse", "MWh"],
+  ["heat_dumped_mwh", "Heat rejected (dry coolers + chiller)", "MWh"],
+  ["electricity_mwh", "Electricity (heat pumps, chiller, fans)", "MWh"],
+  ["revenue_eur", "Revenue (heat sold + greenhouse heat)", "€"],
+  ["electricity_cost_eur", "Electricity cost (day-ahead + grid fees)", "€"],
+  ["start_cost_eur", "Heat-pump start costs", "€"],
+  ["net_value_eur", "Net value", "€"],
+  ["co2_avoided_t", "CO₂ avoided", "t"],
+  ["energy_reuse_factor", "Energy reuse factor (ISO/IEC 30134-6)", "—"],
+  ["hp_seasonal_cop", "Heat-pump seasonal COP", "—"],
+  ["hp_starts", "Heat-pump starts", "—"],
+  ["greenhouse_discomfort_kh", "Greenhouse discomfort", "K·h"],
+  ["cooling_violation_min", "Cooling violation", "min"],
+  ["max_balance_residual_kw", "Largest energy-balance residual", "kW"],
+  ["solve_ms_p50", "Solve time p50", "ms"],
+  ["solve_ms_p95", "Solve time p95", "ms"],
+];
+
+export function kpiRows(k: Kpis): KpiRow[] {
+  return KPI_META.map(([key, label, unit]) => ({ key, label, unit, value: k[key] as number | null }));
+}
+
+export function buildReportInput(res: SimulationResult, kpis: Kpis): ReportInput {
+  const sc = res.scenario;
+  const notes = [...res.inputs.notes];
+  for (const e of sc.events) {
+    const span = `${new Date(e.startMs).toISOString()} → ${new Date(e.endMs).toISOString()}`;
+    notes.push(e.type === "hp_trip" ? `Event: ${e.unit} tripped, ${span}` : `Event: network outage (no heat taken), ${span}`);
+  }
+  return {
+    title: `chaleur — ${sc.name}`,
+    scenarioName: sc.name,
+    scenarioDescription: sc.description,
+    controller: res.controller,
+    modelName: sc.model.name,
+    startIso: new Date(sc.startMs).toISOString(),
+    endIso: new Date(sc.endMs).toISOString(),
+    seed: sc.seed,
+    kpis: kpiRows(kpis),
+    modeMinutes: kpis.mode_minutes,
+    series: chartSeries(res),
+    heatPumps: sc.model.heatPumps.map((h) => h.id),
+    flows: heatFlows(res),
+    notes,
+  };
+}
