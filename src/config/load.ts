@@ -16,7 +16,7 @@ export function readTextFile(file: string): string {
 
 /** Parses YAML text; syntax errors name the line. Returns plain JS data. */
 export function parseYaml(text: string, file: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line;

@@ -155,23 +155,26 @@ export function plantStep(m: PlantModel, s: PlantState, sp: Setpoints, inp: Step
   let storeResidual = 0;
   if (st) {
     const r = tankStep(st.tank, s.storageEnergyKwh, chargeKw * eff - dischargeKw / eff, dtS);
-    // Rare: the tank hit a limit inside the step. What it could not take throttles the units;
-    // what it could not give is missing from the sale.
-    const clipKw = r.clippedKwh / dtH;
+    // Rare: the tank hit a limit inside the step. What it could not take throttles the units; what it could not
+    // give is missing from the sale. An empty tank (at the return temperature) is held there by the return flow,
+    // so a standing loss that would take it below empty is not counted as a loss.
+    let clipKw = r.clippedKwh / dtH;
     if (clipKw > 0) {
-      chargeKw -= clipKw / eff;
-      if (hpHeat > 0) hps = throttle(hps, Math.max(0, hpHeat - clipKw / eff) / hpHeat);
+      const cut = Math.min(chargeKw, clipKw / eff);
+      chargeKw -= cut;
+      if (hpHeat > 0) hps = throttle(hps, Math.max(0, hpHeat - cut) / hpHeat);
       hpHeat = hps.reduce((a, u) => a + u.heatKw, 0);
+      clipKw -= cut * eff;
     } else if (clipKw < 0) {
-      dischargeKw += clipKw * eff;
-      soldKw += clipKw * eff;
-      if (soldKw < 0) {
-        boostKw = Math.max(0, boostKw + soldKw);
-        soldKw = 0;
-      }
+      const cut = Math.min(dischargeKw, -clipKw * eff);
+      dischargeKw -= cut;
+      const cutSold = Math.min(soldKw, cut);
+      soldKw -= cutSold;
+      boostKw -= cut - cutSold;
+      clipKw += cut / eff;
     }
     storageEnergyKwh = r.energyKwh;
-    storageLossKw = r.lossKwh / dtH;
+    storageLossKw = r.lossKwh / dtH + clipKw;
     storeResidual = chargeKw * eff - dischargeKw / eff - storageLossKw - (storageEnergyKwh - s.storageEnergyKwh) / dtH;
   }
   const hotResidual = hpHeat + dischargeKw - soldKw - boostKw - chargeKw;
