@@ -67,8 +67,16 @@ function expectedOf(issue: z.core.$ZodIssue): { field: readonly PropertyKey[]; e
 export function validate<T extends z.ZodType>(schema: T, data: unknown, file: string): z.infer<T> {
   const r = schema.safeParse(data);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const { field, expected, detail } = expectedOf(issue);
+  // A misspelt field shows up twice: as unknown and as missing. The unknown one is what the person typed, so say that.
+  const issues = r.error.issues;
+  const unknown = issues.find((i) => i.code === "unrecognized_keys");
+  const issue = unknown ?? issues[0]!;
+  let { field, expected, detail } = expectedOf(issue);
+  if (unknown) {
+    const parent = formatPath(unknown.path);
+    const missing = issues.find((i) => i.code === "invalid_type" && i.message.includes("received undefined") && formatPath(i.path.slice(0, -1)) === parent);
+    if (missing) detail = `did you mean '${String(missing.path.at(-1))}'?`;
+  }
   throw new InputError(file, formatPath(field) || "(top level)", expected, detail);
 }
 
