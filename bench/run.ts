@@ -1,0 +1,60 @@
+/**
+ * `npm run bench [-- --runs N] [-- --only NAME]`: speed and memory targets live here, never in unit tests.
+ * Each sample is a fresh `chaleur` process, timed from outside: the wall time a person waits.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { median, summary } from "./stats.ts";
+
+const root = resolve(import.meta.dirname, "..");
+const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, only: { type: "string" } } });
+const runs = Number(values.runs);
+const hasGnuTime = existsSync("/usr/bin/time");
+
+interface Bench {
+  name: string;
+  target: string;
+  targetS: number;
+  args: (out: string) => string[];
+}
+
+const benches: Bench[] = [
+  {
+    name: "sim-year-rule",
+    target: "paris-year (525,600 one-minute steps) with rule, all outputs written, < 10 s wall",
+    targetS: 10,
+    args: (out) => ["simulate", "simulations/paris-year.yaml", "--controller", "rule", "--out", out],
+  },
+  {
+    name: "sim-winter-week-rule",
+    target: "paris-winter-week with rule (10,080 steps), all outputs written",
+    targetS: 2,
+    args: (out) => ["simulate", "simulations/paris-winter-week.yaml", "--controller", "rule", "--out", out],
+  },
+];
+
+let failed = false;
+for (const b of benches.filter((x) => !values.only || x.name === values.only)) {
+  const wallS: number[] = [];
+  const rssMb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = mkdtempSync(join(tmpdir(), `chaleur-bench-${b.name}-`));
+    const t0 = performance.now();
+    const cmd = [process.execPath, "--import", "tsx", "src/cli/main.ts", ...b.args(out)];
+    // GNU time gives the peak RSS; without it (Debian package `time`), only wall time is measured.
+    const r = hasGnuTime ? spawnSync("/usr/bin/time", ["-f", "%M", ...cmd], { cwd: root, encoding: "utf8" }) : spawnSync(cmd[0]!, cmd.slice(1), { cwd: root, encoding: "utf8" });
+    const s = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`${b.name} failed: ${r.stderr}`);
+    wallS.push(s);
+    if (hasGnuTime) rssMb.push(Number(r.stderr.trim().split("\n").at(-1)) / 1024);
+  }
+  const ok = median(wallS) <= b.targetS;
+  failed ||= !ok;
+  console.log(`${b.name}: ${b.target}`);
+  console.log(`  wall: ${summary(wallS, "s")} ${ok ? "OK" : "OVER TARGET"}`);
+  if (rssMb.length) console.log(`  peak RSS: ${summary(rssMb, "MB")}`);
+}
+process.exitCode = failed ? 1 : 0;
