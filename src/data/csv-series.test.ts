@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../config/errors.ts";
 import { loadTimeSeriesCsvFile, parseIsoWithOffset, parseTimeSeriesCsv } from "./csv-series.ts";
+import { csvText, inputErrorMessage as err } from "./test-helpers.ts";
 
-const csv = (rows: string[], header = "time,heat_kw") => [header, ...rows].join("\n") + "\n";
-const err = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error("did not throw");
-};
+const csv = (rows: string[], header = "time,heat_kw") => csvText(header, rows);
 
 describe("parseIsoWithOffset", () => {
   it("reads Z and ±hh:mm / ±hhmm / ±hh offsets, seconds and fractions", () => {
@@ -95,7 +86,7 @@ describe("parseTimeSeriesCsv", () => {
       expect(err(() => parseTimeSeriesCsv(csv(["2026-01-01T00:00Z,", "2026-01-01T01:00Z,-"]), "h.csv", "heat_kw", "kW"))).toMatch(
         /at least one value/,
       );
-      expect(err(() => loadTimeSeriesCsvFile("/no/such.csv", "heat_kw", "kW"))).toBe("/no/such.csv: expected an existing readable file (ENOENT)");
+      expect(err(() => loadTimeSeriesCsvFile("/no/such.csv", "heat_kw", "kW"))).toBe("/no/such.csv: expected an existing readable file (no such file)");
     });
   });
 });

@@ -7,17 +7,7 @@
  * linear interpolation. Each value is taken as the mean over [time, time + step).
  */
 import { InputError } from "../config/errors.ts";
-import {
-  fillGapsLinear,
-  isEmptyCell,
-  isoMinute,
-  parseStrictNumber,
-  readTextFile,
-  splitCsvLine,
-  splitLines,
-  type ImportIssue,
-  type RegularSeries,
-} from "./series.ts";
+import { fileLoader, fillGapsLinear, isoMinute, issueLog, parseValueCell, reportGaps, splitCsvLine, splitLines, type ImportIssue, type RegularSeries } from "./series.ts";
 
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|z|[+-]\d{2}(?::?\d{2})?)$/;
 const ISO_EXPECTED = "an ISO 8601 time with offset, e.g. 2026-01-12T00:00:00+01:00";
@@ -54,8 +44,7 @@ export function parseTimeSeriesCsv(text: string, file: string, column: string, u
   if (header[0] !== "time" || col < 1) {
     throw new InputError(file, "header", `columns 'time' and '${column}'`, `got '${lines[0] ?? ""}'`);
   }
-  const issues: ImportIssue[] = [];
-  const issue = (line: number | null, kind: string, message: string) => issues.push({ file, line, kind, message });
+  const { issues, issue } = issueLog(file);
 
   const times: number[] = [];
   const vals: number[] = [];
@@ -67,14 +56,9 @@ export function parseTimeSeriesCsv(text: string, file: string, column: string, u
     const tText = cells[0]!.trim();
     const t = parseIsoWithOffset(tText);
     if (t === null) throw new InputError(file, `line ${lineNo} column 'time'`, ISO_EXPECTED, `got '${tText}'`);
-    const raw = (cells[col] ?? "").trim();
-    let v = NaN;
-    if (isEmptyCell(raw)) {
-      issue(lineNo, "missing-value", `line ${lineNo}: '${column}' is empty; filled by linear interpolation`);
-    } else {
-      v = parseStrictNumber(raw);
-      if (Number.isNaN(v)) throw new InputError(file, `line ${lineNo} column '${column}'`, "a number", `got '${raw}'`);
-    }
+    const v = parseValueCell((cells[col] ?? "").trim(), file, lineNo, column, () =>
+      issue(lineNo, "missing-value", `line ${lineNo}: '${column}' is empty; filled by linear interpolation`),
+    );
     times.push(t);
     vals.push(v);
     lineNos.push(lineNo);
@@ -120,25 +104,11 @@ export function parseTimeSeriesCsv(text: string, file: string, column: string, u
     lineOf[k] = lineNo;
     values[k] = vals[r]!;
   }
-  for (let k = 0; k < n; ) {
-    if (lineOf[k] !== 0) {
-      k++;
-      continue;
-    }
-    const from = k;
-    while (k < n && lineOf[k] === 0) k++;
-    issue(
-      lineOf[k] ?? null,
-      "gap",
-      `no row for ${isoMinute(startMs + from * stepMs)} – ${isoMinute(startMs + k * stepMs)} (${k - from} step(s)); filled by linear interpolation`,
-    );
-  }
+  reportGaps(lineOf, startMs, stepMs, issue);
   if (values.every((v) => Number.isNaN(v))) throw new InputError(file, `column '${column}'`, "at least one value");
   fillGapsLinear(values);
   return { series: { startMs, stepS: stepMs / 1000, values, unit }, issues };
 }
 
 /** Reads and parses a `time,<column>` CSV; a missing file is an InputError naming it. */
-export function loadTimeSeriesCsvFile(path: string, column: string, unit: string): CsvSeriesImport {
-  return parseTimeSeriesCsv(readTextFile(path), path, column, unit);
-}
+export const loadTimeSeriesCsvFile: (path: string, column: string, unit: string) => CsvSeriesImport = fileLoader(parseTimeSeriesCsv);

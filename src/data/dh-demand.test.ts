@@ -1,13 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../config/errors.ts";
 import { loadDhDemandFile, parseDhDemandCsv, shapeToYear } from "./dh-demand.ts";
 import type { RegularSeries } from "./series.ts";
+import { csvText, inputErrorMessage as err } from "./test-helpers.ts";
 
 const REAL = fileURLToPath(new URL("../../simulations/data/dh-sonderborg-2019.csv", import.meta.url));
 const HOUR = 3_600_000;
 const HEADER = "date;heat_demand;temp_feed_flow;temp_back_flow;el_spot_price";
-const csv = (rows: string[]) => [HEADER, ...rows].join("\n") + "\n";
+const csv = (rows: string[]) => csvText(HEADER, rows);
 const stats = (v: Float64Array) => {
   let sum = 0, min = Infinity, max = -Infinity;
   for (const x of v) {
@@ -16,15 +16,6 @@ const stats = (v: Float64Array) => {
     max = Math.max(max, x);
   }
   return { min, mean: sum / v.length, max, sum };
-};
-const err = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return (e as Error).message;
-  }
-  throw new Error("did not throw");
 };
 
 describe("parseDhDemandCsv on the real Sønderborg 2019 file", () => {
@@ -119,7 +110,7 @@ describe("parseDhDemandCsv on small texts", () => {
       "dh.csv: line 3 column 'heat_demand': expected a number (got 'lots')",
     );
     expect(err(() => parseDhDemandCsv(csv([rows[0]!]), "dh.csv"))).toMatch(/at least two data rows/);
-    expect(err(() => loadDhDemandFile("/no/such/dh.csv"))).toBe("/no/such/dh.csv: expected an existing readable file (ENOENT)");
+    expect(err(() => loadDhDemandFile("/no/such/dh.csv"))).toBe("/no/such/dh.csv: expected an existing readable file (no such file)");
   });
 });
 

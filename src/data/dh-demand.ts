@@ -14,20 +14,19 @@
  * are reported as issues that name the clock change.
  */
 import { InputError } from "../config/errors.ts";
-import { summerTimeUtcMs } from "./local-time.ts";
+import { DAY_MS, HOUR_MS, summerTimeUtcMs } from "../physics/paris-time.ts";
 import {
+  fileLoader,
   fillGapsLinear,
-  isEmptyCell,
-  parseStrictNumber,
-  readTextFile,
+  issueLog,
+  parseValueCell,
   splitCsvLine,
   splitLines,
+  uncoveredRuns,
   type ImportIssue,
   type RegularSeries,
 } from "./series.ts";
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 const WEEK_MS = 7 * DAY_MS;
 const DATE_RE = /^(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2})$/;
 const REQUIRED = ["date", "heat_demand", "temp_feed_flow", "temp_back_flow"] as const;
@@ -58,8 +57,7 @@ export function parseDhDemandCsv(text: string, file: string, opts: { utcOffsetHo
   }
   const [iDate, iDemand, iSupply, iReturn] = idx as [number, number, number, number];
   const width = Math.max(...idx) + 1;
-  const issues: ImportIssue[] = [];
-  const issue = (line: number | null, kind: string, message: string) => issues.push({ file, line, kind, message });
+  const { issues, issue } = issueLog(file);
 
   const n0 = lines.length - 1;
   if (n0 <= 0) throw new InputError(file, "data", "at least two data rows");
@@ -84,15 +82,12 @@ export function parseDhDemandCsv(text: string, file: string, opts: { utcOffsetHo
     naive[rows] = t;
     for (let c = 0; c < 3; c++) {
       const raw = cells[colIdx[c]!]!.trim();
-      let v = NaN;
-      if (isEmptyCell(raw)) {
-        issue(lineNo, "missing-value", `line ${lineNo}: '${header[colIdx[c]!]}' is empty; filled by linear interpolation`);
-      } else {
-        // ';'-separated files from Danish/German Excel often use a decimal comma.
-        v = parseStrictNumber(/^-?\d+,\d+$/.test(raw) ? raw.replace(",", ".") : raw);
-        if (Number.isNaN(v)) throw new InputError(file, `line ${lineNo} column '${header[colIdx[c]!]}'`, "a number", `got '${raw}'`);
-      }
-      cols[c]![rows] = v;
+      const name = header[colIdx[c]!]!;
+      // ';'-separated files from Danish/German Excel often use a decimal comma.
+      const text = /^-?\d+,\d+$/.test(raw) ? raw.replace(",", ".") : raw;
+      cols[c]![rows] = parseValueCell(text, file, lineNo, name, () =>
+        issue(lineNo, "missing-value", `line ${lineNo}: '${name}' is empty; filled by linear interpolation`),
+      );
     }
     rowLine.push(lineNo);
     rows++;
@@ -125,14 +120,8 @@ export function parseDhDemandCsv(text: string, file: string, opts: { utcOffsetHo
     lineOf[k] = lineNo;
     for (let c = 0; c < 3; c++) out[c]![k] = cols[c]![r]!;
   }
-  for (let k = 0; k < n; ) {
-    if (lineOf[k] !== 0) {
-      k++;
-      continue;
-    }
-    const from = k;
-    while (k < n && lineOf[k] === 0) k++;
-    issue(lineOf[k] ?? null, "gap", `no row for ${k - from} step(s) before line ${lineOf[k]}; filled by linear interpolation${hint(first + from * stepMs)}`);
+  for (const { from, to } of uncoveredRuns(lineOf)) {
+    issue(lineOf[to] ?? null, "gap", `no row for ${to - from} step(s) before line ${lineOf[to]}; filled by linear interpolation${hint(first + from * stepMs)}`);
   }
   for (let c = 0; c < 3; c++) {
     if (out[c]!.every((v) => Number.isNaN(v))) throw new InputError(file, `column '${header[colIdx[c]!]}'`, "at least one value");
@@ -186,6 +175,4 @@ export function shapeToYear(series: RegularSeries, year: number, opts: { meanKw:
 }
 
 /** Reads and parses a district-heating demand CSV; a missing file is an InputError naming it. */
-export function loadDhDemandFile(path: string, opts: { utcOffsetHours?: number } = {}): DhDemandImport {
-  return parseDhDemandCsv(readTextFile(path), path, opts);
-}
+export const loadDhDemandFile: (path: string, opts?: { utcOffsetHours?: number }) => DhDemandImport = fileLoader(parseDhDemandCsv);

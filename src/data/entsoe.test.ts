@@ -1,11 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../config/errors.ts";
 import { loadEntsoePricesFile, parseEntsoePrices } from "./entsoe.ts";
+import { csvText, inputErrorMessage as msg } from "./test-helpers.ts";
 
 const REAL = fileURLToPath(new URL("../../simulations/data/prices-fr-2023-entsoe.csv", import.meta.url));
 const HEADER = "MTU (CET/CEST),Day-ahead Price [EUR/MWh]";
-const csv = (rows: string[], header = HEADER) => [header, ...rows].join("\n") + "\n";
+const csv = (rows: string[], header = HEADER) => csvText(header, rows);
 /** A row "dd.mm.yyyy HH:00 - dd.mm.yyyy HH:MM,price" starting at hour h of `date`. */
 const row = (date: string, h: number, price: string, minutes = 60) => {
   const [d, m, y] = date.split(".").map(Number) as [number, number, number];
@@ -151,16 +151,6 @@ describe("parseEntsoePrices on small texts", () => {
   });
 
   describe("errors", () => {
-    const msg = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(InputError);
-        return (e as Error).message;
-      }
-      throw new Error("did not throw");
-    };
-
     it("names a bad number with its line and column", () => {
       const text = csv([row("02.01.2023", 0, "1"), row("02.01.2023", 1, "abc")]);
       expect(msg(() => parseEntsoePrices(text, "prices.csv"))).toBe(
@@ -187,7 +177,7 @@ describe("parseEntsoePrices on small texts", () => {
     });
 
     it("names a missing file", () => {
-      expect(msg(() => loadEntsoePricesFile("/no/such/prices.csv"))).toBe("/no/such/prices.csv: expected an existing readable file (ENOENT)");
+      expect(msg(() => loadEntsoePricesFile("/no/such/prices.csv"))).toBe("/no/such/prices.csv: expected an existing readable file (no such file)");
     });
   });
 });

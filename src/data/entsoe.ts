@@ -10,17 +10,7 @@
  */
 import { InputError } from "../config/errors.ts";
 import { cetLocalToUtcMs } from "./local-time.ts";
-import {
-  fillGapsLinear,
-  isEmptyCell,
-  isoMinute,
-  parseStrictNumber,
-  readTextFile,
-  splitCsvLine,
-  splitLines,
-  type ImportIssue,
-  type RegularSeries,
-} from "./series.ts";
+import { fileLoader, fillGapsLinear, issueLog, parseValueCell, reportGaps, splitCsvLine, splitLines, type ImportIssue, type RegularSeries } from "./series.ts";
 
 const MTU_HEADER_RE = /^MTU \((CET\/CEST|UTC)\)$/;
 // ENTSO-E has used both bracket styles for the unit over the years.
@@ -65,8 +55,7 @@ export function parseEntsoePrices(text: string, file: string): EntsoeImport {
   const localTime = mtu[1] === "CET/CEST";
   const timeCol = header[0]!;
   const priceCol = header[priceIdx]!;
-  const issues: ImportIssue[] = [];
-  const issue = (line: number | null, kind: string, message: string) => issues.push({ file, line, kind, message });
+  const { issues, issue } = issueLog(file);
 
   const rows: Row[] = [];
   const byStart = new Map<number, Row>();
@@ -95,13 +84,9 @@ export function parseEntsoePrices(text: string, file: string): EntsoeImport {
     }
 
     const cell = cells[priceIdx]!.trim();
-    let price = NaN;
-    if (isEmptyCell(cell)) {
-      issue(lineNo, "missing-value", `line ${lineNo}: no price for '${mtuText}' ('${cell}'); filled by linear interpolation`);
-    } else {
-      price = parseStrictNumber(cell);
-      if (Number.isNaN(price)) throw new InputError(file, `line ${lineNo} column '${priceCol}'`, "a number", `got '${cell}'`);
-    }
+    const price = parseValueCell(cell, file, lineNo, priceCol, () =>
+      issue(lineNo, "missing-value", `line ${lineNo}: no price for '${mtuText}' ('${cell}'); filled by linear interpolation`),
+    );
 
     let startMs: number | null;
     if (!localTime) {
@@ -178,25 +163,11 @@ export function parseEntsoePrices(text: string, file: string): EntsoeImport {
   if (values.every((v) => Number.isNaN(v))) throw new InputError(file, priceCol, "at least one price", "every cell is empty");
 
   // Gaps = slots no row covers (empty cells were reported on their own line above).
-  for (let k = 0; k < n; ) {
-    if (lineOf[k] !== 0) {
-      k++;
-      continue;
-    }
-    const from = k;
-    while (k < n && lineOf[k] === 0) k++;
-    issue(
-      k < n ? lineOf[k]! : null,
-      "gap",
-      `no row for ${isoMinute(startMs + from * stepMs)} – ${isoMinute(startMs + k * stepMs)} (${k - from} step(s)); filled by linear interpolation`,
-    );
-  }
+  reportGaps(lineOf, startMs, stepMs, issue);
   fillGapsLinear(values);
 
   return { series: { startMs, stepS: stepMs / 1000, values, unit: "EUR/MWh" }, issues };
 }
 
 /** Reads and parses an ENTSO-E price export; a missing file is an InputError naming it. */
-export function loadEntsoePricesFile(path: string): EntsoeImport {
-  return parseEntsoePrices(readTextFile(path), path);
-}
+export const loadEntsoePricesFile: (path: string) => EntsoeImport = fileLoader(parseEntsoePrices);

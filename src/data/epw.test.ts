@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../config/errors.ts";
 import { alignEpwToYear, loadEpwFile, parseEpw } from "./epw.ts";
+import { inputErrorMessage as err } from "./test-helpers.ts";
 
 const REAL = fileURLToPath(new URL("../../simulations/data/weather-brussels-uccle-tmyx.epw", import.meta.url));
 const HOUR = 3_600_000;
@@ -154,15 +154,6 @@ describe("parseEpw / alignEpwToYear on synthetic files", () => {
   });
 
   describe("errors", () => {
-    const err = (f: () => unknown) => {
-      try {
-        f();
-      } catch (e) {
-        expect(e).toBeInstanceOf(InputError);
-        return (e as Error).message;
-      }
-      throw new Error("did not throw");
-    };
     it("rejects a file without a LOCATION line", () => {
       expect(err(() => parseEpw("year,month\n1,2\n", "w.epw"))).toMatch(/^w\.epw: line 1: expected an EPW LOCATION line/);
     });
@@ -178,7 +169,7 @@ describe("parseEpw / alignEpwToYear on synthetic files", () => {
     });
     it("rejects a header-only file and names a missing file", () => {
       expect(err(() => parseEpw(synthEpw().split("\n").slice(0, 8).join("\n"), "w.epw"))).toMatch(/data rows after the 8 header lines/);
-      expect(err(() => loadEpwFile("/no/such.epw"))).toBe("/no/such.epw: expected an existing readable file (ENOENT)");
+      expect(err(() => loadEpwFile("/no/such.epw"))).toBe("/no/such.epw: expected an existing readable file (no such file)");
     });
   });
 });

@@ -9,9 +9,9 @@
  */
 import { InputError } from "../config/errors.ts";
 import {
+  fileLoader,
   fillGapsLinear,
   parseStrictNumber,
-  readTextFile,
   splitLines,
   type ImportIssue,
   type RegularSeries,
@@ -206,6 +206,4 @@ export function alignEpwToYear(epw: EpwData, year: number): EpwYear {
 }
 
 /** Reads and parses an EPW file; a missing file is an InputError naming it. */
-export function loadEpwFile(path: string): EpwData {
-  return parseEpw(readTextFile(path), path);
-}
+export const loadEpwFile: (path: string) => EpwData = fileLoader(parseEpw);

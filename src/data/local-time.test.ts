@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cetLocalToUtcMs, summerTimeUtcMs, utcToCetParts } from "./local-time.ts";
+import { cetLocalToUtcMs, utcToCetParts } from "./local-time.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -24,12 +24,6 @@ describe("cetLocalToUtcMs", () => {
     expect(iso(cetLocalToUtcMs(2023, 1, 15, 12, 0, "second"))).toBe("2023-01-15T11:00:00.000Z");
     expect(iso(cetLocalToUtcMs(2023, 7, 1, 12, 0, "second"))).toBe("2023-07-01T10:00:00.000Z");
     expect(iso(cetLocalToUtcMs(2024, 1, 1, 0, 0))).toBe("2023-12-31T23:00:00.000Z");
-  });
-
-  it("finds the last Sundays of March and October", () => {
-    expect(summerTimeUtcMs(2019).map(iso)).toEqual(["2019-03-31T01:00:00.000Z", "2019-10-27T01:00:00.000Z"]);
-    expect(summerTimeUtcMs(2024).map(iso)).toEqual(["2024-03-31T01:00:00.000Z", "2024-10-27T01:00:00.000Z"]);
-    expect(summerTimeUtcMs(2025).map(iso)).toEqual(["2025-03-30T01:00:00.000Z", "2025-10-26T01:00:00.000Z"]);
   });
 });
 

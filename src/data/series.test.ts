@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../config/errors.ts";
-import { fillGapsLinear, isEmptyCell, parseStrictNumber, readTextFile, splitCsvLine, splitLines } from "./series.ts";
+import {
+  fileLoader,
+  fillGapsLinear,
+  isEmptyCell,
+  issueLog,
+  parseStrictNumber,
+  parseValueCell,
+  splitCsvLine,
+  splitLines,
+  uncoveredRuns,
+} from "./series.ts";
+import { inputErrorMessage } from "./test-helpers.ts";
 
 describe("series helpers", () => {
   it("splitLines drops a BOM, CRLF and trailing blank lines", () => {
@@ -30,8 +41,27 @@ describe("series helpers", () => {
     expect(() => fillGapsLinear(new Float64Array([NaN]))).toThrow(RangeError);
   });
 
-  it("readTextFile names a missing file", () => {
-    expect(() => readTextFile("/no/such/file.csv")).toThrow(InputError);
-    expect(() => readTextFile("/no/such/file.csv")).toThrow("/no/such/file.csv: expected an existing readable file (ENOENT)");
+  it("fileLoader names a missing file (through the config loader's readTextFile)", () => {
+    const load = fileLoader((text: string, file: string) => ({ text, file }));
+    expect(() => load("/no/such/file.csv")).toThrow(InputError);
+    expect(() => load("/no/such/file.csv")).toThrow("/no/such/file.csv: expected an existing readable file (no such file)");
+  });
+
+  it("parseValueCell reports an empty cell as NaN and names a bad one", () => {
+    const { issues, issue } = issueLog("f.csv");
+    const empty = () => issue(2, "missing-value", "empty");
+    expect(parseValueCell("1.5", "f.csv", 2, "kw", empty)).toBe(1.5);
+    expect(parseValueCell("n/e", "f.csv", 2, "kw", empty)).toBeNaN();
+    expect(issues).toEqual([{ file: "f.csv", line: 2, kind: "missing-value", message: "empty" }]);
+    expect(inputErrorMessage(() => parseValueCell("abc", "f.csv", 3, "kw", empty))).toBe("f.csv: line 3 column 'kw': expected a number (got 'abc')");
+  });
+
+  it("uncoveredRuns finds the slots no row covers", () => {
+    expect(uncoveredRuns(new Int32Array([0, 2, 0, 0, 5, 0]))).toEqual([
+      { from: 0, to: 1 },
+      { from: 2, to: 4 },
+      { from: 5, to: 6 },
+    ]);
+    expect(uncoveredRuns(new Int32Array([2, 3]))).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 /**
  * Shared types and small text helpers for the importers in src/data/.
- * Parsers are pure functions of the file text; only `readTextFile` touches the disk,
- * so every parser can be tested on small inline strings.
+ * Parsers are pure functions of the file text; only `fileLoader` touches the disk (through the
+ * config loader's `readTextFile`), so every parser can be tested on small inline strings.
  */
-import { readFileSync } from "node:fs";
 import { InputError } from "../config/errors.ts";
+import { readTextFile } from "../config/load.ts";
 
 /** A flaw the importer handled but must report (never silently absorbed). */
 export interface ImportIssue {
@@ -22,14 +22,21 @@ export interface RegularSeries {
   unit: string;
 }
 
-/** Reads a whole file as UTF-8; a missing/unreadable file becomes an InputError naming it. */
-export function readTextFile(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as { code?: string }).code ?? "unreadable";
-    throw new InputError(path, "", "an existing readable file", code);
-  }
+/** Records one issue of the file being imported. */
+export type IssueSink = (line: number | null, kind: string, message: string) => void;
+
+/** The issue list of one file and the function that appends to it. */
+export function issueLog(file: string): { issues: ImportIssue[]; issue: IssueSink } {
+  const issues: ImportIssue[] = [];
+  return { issues, issue: (line, kind, message) => void issues.push({ file, line, kind, message }) };
+}
+
+/**
+ * Turns a parser of file text into a loader of a file path: `load(path, …rest)` reads the file
+ * (a missing/unreadable file is an InputError naming it) and parses it with `path` as the name.
+ */
+export function fileLoader<A extends unknown[], R>(parse: (text: string, file: string, ...rest: A) => R): (path: string, ...rest: A) => R {
+  return (path, ...rest) => parse(readTextFile(path), path, ...rest);
 }
 
 /** Splits text into lines, dropping a UTF-8 BOM and accepting \r\n (Excel and ENTSO-E exports). */
@@ -85,6 +92,20 @@ export function isEmptyCell(s: string): boolean {
   return t === "" || t === "-" || t === "n/e" || t === "n/a" || t === "nan";
 }
 
+/**
+ * One value cell of a data row: NaN for an empty cell (after `onEmpty` has reported it, to be
+ * filled later), the number otherwise. Anything else is an InputError naming line and column.
+ */
+export function parseValueCell(raw: string, file: string, lineNo: number, column: string, onEmpty: () => void): number {
+  if (isEmptyCell(raw)) {
+    onEmpty();
+    return NaN;
+  }
+  const v = parseStrictNumber(raw);
+  if (Number.isNaN(v)) throw new InputError(file, `line ${lineNo} column '${column}'`, "a number", `got '${raw}'`);
+  return v;
+}
+
 /** A run of consecutive NaN slots, [from, to) in slot indices. */
 export interface GapRun {
   from: number;
@@ -124,6 +145,36 @@ export function fillGapsLinear(values: Float64Array): GapRun[] {
     }
   }
   return runs;
+}
+
+/** The runs of slots no row covers (`lineOf[k] === 0`), [from, to) in slot indices. */
+export function uncoveredRuns(lineOf: Int32Array): GapRun[] {
+  const runs: GapRun[] = [];
+  const n = lineOf.length;
+  for (let k = 0; k < n; ) {
+    if (lineOf[k] !== 0) {
+      k++;
+      continue;
+    }
+    const from = k;
+    while (k < n && lineOf[k] === 0) k++;
+    runs.push({ from, to: k });
+  }
+  return runs;
+}
+
+/**
+ * Reports each run of uncovered slots of a regular grid as a "gap" issue (on the line of the row
+ * right after the gap, if any); the caller fills them by linear interpolation.
+ */
+export function reportGaps(lineOf: Int32Array, startMs: number, stepMs: number, issue: IssueSink): void {
+  for (const { from, to } of uncoveredRuns(lineOf)) {
+    issue(
+      lineOf[to] ?? null,
+      "gap",
+      `no row for ${isoMinute(startMs + from * stepMs)} – ${isoMinute(startMs + to * stepMs)} (${to - from} step(s)); filled by linear interpolation`,
+    );
+  }
 }
 
 /** ISO 8601 UTC text for messages, minute precision ("2023-03-26T01:00Z"). */

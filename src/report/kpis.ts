@@ -1,6 +1,6 @@
 import type { SimulationResult } from "../sim/engine.ts";
 import { MODES } from "../control/types.ts";
-import { comfortMaxC, comfortMinC } from "../control/greenhouse-need.ts";
+import { comfortMaxC, comfortMinC } from "../config/comfort.ts";
 
 /** The KPIs of DESIGN §6, in its field names and units. Solver fields are null for controllers that do not solve. */
 export interface Kpis {
@@ -89,7 +89,7 @@ export function computeKpis(res: SimulationResult): Kpis {
     for (let i = 0; i < n; i++) {
       const t = res.inputs.startMs + (i + 1) * res.inputs.stepS * 1000;
       const T = ghTemp[i]!;
-      discomfortKh += (Math.max(0, comfortMinC(m, t) - T) + Math.max(0, T - comfortMaxC(m, t))) * dtH;
+      discomfortKh += (Math.max(0, comfortMinC(m, t) - T) + Math.max(0, T - comfortMaxC(m))) * dtH;
     }
   }
   const fw = c.get("fw_supply_temp_c")!;

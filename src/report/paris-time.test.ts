@@ -1,20 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { formatParisDateTime, formatUtcDateTime, lastSundayUtcMs, parisOffsetMinutes, parseIsoMs } from "./paris-time.ts";
+import { formatParisDateTime, formatUtcDateTime, parseIsoMs } from "./paris-time.ts";
 import { formatMinutes, formatNumber, formatQuantity } from "./format.ts";
 
-describe("Paris offset", () => {
-  it("finds the last Sundays of March and October", () => {
-    expect(new Date(lastSundayUtcMs(2025, 2)).toISOString()).toBe("2025-03-30T01:00:00.000Z");
-    expect(new Date(lastSundayUtcMs(2025, 9)).toISOString()).toBe("2025-10-26T01:00:00.000Z");
-    expect(new Date(lastSundayUtcMs(2024, 2)).toISOString()).toBe("2024-03-31T01:00:00.000Z");
-  });
-  it("switches at 01:00 UTC", () => {
-    expect(parisOffsetMinutes(Date.parse("2025-03-30T00:59:59Z"))).toBe(60);
-    expect(parisOffsetMinutes(Date.parse("2025-03-30T01:00:00Z"))).toBe(120);
-    expect(parisOffsetMinutes(Date.parse("2025-10-26T00:59:59Z"))).toBe(120);
-    expect(parisOffsetMinutes(Date.parse("2025-10-26T01:00:00Z"))).toBe(60);
-    expect(parisOffsetMinutes(Date.parse("2025-01-15T12:00:00Z"))).toBe(60);
-  });
+describe("Paris time formatting", () => {
   it("formats local and UTC times", () => {
     const ms = Date.parse("2025-03-30T01:00:00Z");
     expect(formatParisDateTime(ms)).toBe("Sun 30 Mar 2025 03:00 CEST");

@@ -1,25 +1,11 @@
 /**
- * Europe/Paris local time without Intl/tz data (deterministic everywhere): CET = UTC+1, CEST = UTC+2 from the last
- * Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC (EU rule, in force since 1996).
+ * Paris local time for the report: calendar parts in the shape the charts and ticks want, and
+ * the text formatters. The CET/CEST rule itself is src/physics/paris-time.ts's.
  */
+import { DAY_MS, parisUtcOffsetMinutes } from "../physics/paris-time.ts";
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
-
-/** UTC instant of `hourUtc`:00 on the last Sunday of a month (month 0-based). */
-export function lastSundayUtcMs(year: number, month: number, hourUtc = 1): number {
-  const lastDay = new Date(Date.UTC(year, month + 1, 0));
-  return Date.UTC(year, month, lastDay.getUTCDate() - lastDay.getUTCDay(), hourUtc);
-}
-
-/** Offset of Paris local time from UTC in minutes at a UTC instant: 60 (CET) or 120 (CEST). */
-export function parisOffsetMinutes(utcMs: number): number {
-  if (!Number.isFinite(utcMs)) return 60;
-  const year = new Date(utcMs).getUTCFullYear();
-  return utcMs >= lastSundayUtcMs(year, 2) && utcMs < lastSundayUtcMs(year, 9) ? 120 : 60;
-}
 
 export interface LocalParts {
   year: number;
@@ -36,7 +22,7 @@ export interface LocalParts {
 }
 
 export function parisParts(utcMs: number): LocalParts {
-  const offsetMinutes = parisOffsetMinutes(utcMs);
+  const offsetMinutes = parisUtcOffsetMinutes(utcMs);
   const localMs = utcMs + offsetMinutes * 60_000;
   const d = new Date(localMs);
   return {
@@ -101,4 +87,3 @@ export function parseIsoMs(iso: string): number {
   return Number.isFinite(ms) ? ms : Number.NaN;
 }
 
-export { HOUR_MS, DAY_MS };

@@ -1,7 +1,8 @@
 /** Axis tick selection: "nice" numeric steps (1, 2, 2.5, 5 × 10^k) and calendar-aligned Europe/Paris time ticks. */
 
 import { decimalsForStep } from "./format.ts";
-import { formatParisDay, formatParisTime, HOUR_MS, monthName, parisParts, type LocalParts } from "./paris-time.ts";
+import { HOUR_MS } from "../physics/paris-time.ts";
+import { formatParisDay, formatParisTime, monthName, parisParts, type LocalParts } from "./paris-time.ts";
 
 export interface NiceScale {
   min: number;
