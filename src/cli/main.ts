@@ -4,6 +4,7 @@ import { isInputError } from "../config/errors.ts";
 import { loadScenario } from "../config/scenario.ts";
 import { CONTROLLERS, simulateScenario } from "../sim/run.ts";
 import { progressBar } from "./progress.ts";
+import { DEFAULT_SOLVER, SOLVERS } from "../optimizer/solvers/index.ts";
 import { validateFile } from "./validate-file.ts";
 
 /** Exit codes: 0 ok, 1 internal failure, 2 bad input (one line naming file, field and what was expected). */
@@ -21,16 +22,19 @@ function buildProgram(): Command {
     .argument("<scenario>", "scenario file (YAML), e.g. simulations/paris-winter-week.yaml")
     .addOption(new Option("--controller <name>", "controller to run").choices([...CONTROLLERS]).default("rule"))
     .option("--out <dir>", "output folder (default: out/<scenario name>-<controller>)")
-    .action((file: string, opts: { controller: string; out?: string }) => {
+    .addOption(new Option("--solver <name>", "optimizer backend for mpc/oracle").choices([...SOLVERS]).default(DEFAULT_SOLVER))
+    .action(async (file: string, opts: { controller: string; out?: string; solver: string }) => {
       const sc = loadScenario(file);
       const out = resolve(opts.out ?? join("out", `${basename(file).replace(/\.ya?ml$/, "")}-${opts.controller}`));
       const t0 = performance.now();
-      const r = simulateScenario(sc, opts.controller, out, { onProgress: progressBar(`${sc.name} (${opts.controller})`) });
+      const onProgress = progressBar(`${sc.name} (${opts.controller})`);
+      const r = await simulateScenario(sc, opts.controller, out, { solver: opts.solver, ...(onProgress ? { onProgress } : {}) });
       const s = ((performance.now() - t0) / 1000).toFixed(1);
       const k = r.kpis;
       console.log(`${sc.name} with ${opts.controller}: ${r.result.inputs.n} steps in ${s} s`);
       console.log(`  net value ${k.net_value_eur.toFixed(0)} €, sold ${k.heat_sold_mwh.toFixed(1)} MWh, greenhouse ${k.heat_greenhouse_mwh.toFixed(1)} MWh, dumped ${k.heat_dumped_mwh.toFixed(1)} MWh, ERF ${k.energy_reuse_factor}`);
-      console.log(`  cooling violation ${k.cooling_violation_min} min, max balance residual ${k.max_balance_residual_kw} kW`);
+      console.log(`  cooling violation ${k.cooling_violation_min} min, max balance residual ${k.max_balance_residual_kw} kW, greenhouse discomfort ${k.greenhouse_discomfort_kh} K·h`);
+      if (k.solve_ms_p50 !== null) console.log(`  solve p50 ${k.solve_ms_p50.toFixed(0)} ms, p95 ${k.solve_ms_p95!.toFixed(0)} ms; modes ${JSON.stringify(k.mode_minutes)}`);
       console.log(`  report: ${r.files.report}`);
       console.log(`  data:   ${r.files.timeseries}, ${r.files.kpis}`);
     });

@@ -8,6 +8,8 @@ import type { GreenhouseSpec } from "../physics/greenhouse.ts";
 import type { DemandSpec } from "../physics/demand.ts";
 import { defaultHourOfWeekFactors } from "../physics/demand.ts";
 import { WATER_CP_J_PER_KGK, WATER_DENSITY_KG_M3 } from "../physics/thermo.ts";
+import { heatPumpCop, chillerEer } from "../physics/heatpump.ts";
+import { hxHeatKw } from "../physics/hx.ts";
 
 /** The plant as the simulator and the optimizer use it: camelCase, derived quantities resolved once. */
 export interface HeatPumpModel {
@@ -214,4 +216,30 @@ export function hotLoopSupplyC(m: PlantModel, outdoorTempC: number): number {
     }
   }
   return last.supplyC;
+}
+
+/** Full-load COP of each heat pump at an outdoor temperature (sink outlet follows the weather-compensation curve). */
+export function fullLoadCops(m: PlantModel, outdoorTempC: number): number[] {
+  const t = { sourceInC: m.facilityWater.returnTempC, sourceOutC: m.facilityWater.supplyTempC, sinkInC: m.hotLoop.returnTempC, sinkOutC: hotLoopSupplyC(m, outdoorTempC) };
+  return m.heatPumps.map((h) => heatPumpCop(h.etaCarnot, t));
+}
+
+/** kW of direct greenhouse heat per K between the facility-water return and the exchanger's cold inlet (ε·Cmin). */
+export function ghDirectKwPerK(m: PlantModel): number {
+  const g = m.greenhouse;
+  if (!g) return 0;
+  const hx = g.directHx;
+  return hxHeatKw({ uaKwPerK: hx.uaKwPerK, hotInC: 1, coldInC: 0, hotCapKwPerK: hx.facilitySideKwPerK, coldCapKwPerK: hx.greenhouseSideKwPerK });
+}
+
+/** Free heat the direct exchanger can give the greenhouse at a greenhouse air temperature. */
+export function ghDirectMaxKw(m: PlantModel, ghTempC: number): number {
+  const g = m.greenhouse;
+  if (!g) return 0;
+  return ghDirectKwPerK(m) * Math.max(0, m.facilityWater.returnTempC - ghTempC - g.directHx.emitterOffsetK);
+}
+
+/** Chiller EER at an outdoor temperature. */
+export function chillerEerAt(m: PlantModel, outdoorTempC: number): number {
+  return chillerEer(m.chiller.etaCarnot, m.chiller.evaporatorTempC, outdoorTempC + m.chiller.condenserApproachK);
 }

@@ -1,5 +1,5 @@
 import type { PlantModel } from "../config/plant-model.ts";
-import { greenhouseNeedKw } from "./greenhouse-need.ts";
+import { greenhouseNeedKw } from "./comfort.ts";
 import type { Controller, Decision, HpSetpoint, Observation } from "./types.ts";
 
 /**

@@ -8,6 +8,8 @@ export interface HpObservation {
   available: boolean;
   running: boolean;
   heatKw: number;
+  /** Seconds in the current on/off state (a starting unit counts as on). */
+  stateS: number;
   /** COP at full load at the current temperatures. */
   cop: number;
 }

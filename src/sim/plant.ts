@@ -1,7 +1,6 @@
-import { hotLoopSupplyC, type PlantModel } from "../config/plant-model.ts";
+import { fullLoadCops, ghDirectMaxKw, hotLoopSupplyC, type PlantModel } from "../config/plant-model.ts";
 import type { Observation, Setpoints } from "../control/types.ts";
-import { heatPumpCop, hpElectricityKw, hpSourceHeatKw } from "../physics/heatpump.ts";
-import { hxHeatKw } from "../physics/hx.ts";
+import { hpElectricityKw, hpSourceHeatKw } from "../physics/heatpump.ts";
 import { tankLossKw, tankStep } from "../physics/storage.ts";
 import { greenhouseStep } from "../physics/greenhouse.ts";
 import { loopStep } from "../physics/facility-loop.ts";
@@ -59,18 +58,6 @@ export function initialPlantState(m: PlantModel): PlantState {
   };
 }
 
-export function fullLoadCops(m: PlantModel, outdoorTempC: number): number[] {
-  const t = { sourceInC: m.facilityWater.returnTempC, sourceOutC: m.facilityWater.supplyTempC, sinkInC: m.hotLoop.returnTempC, sinkOutC: hotLoopSupplyC(m, outdoorTempC) };
-  return m.heatPumps.map((h) => heatPumpCop(h.etaCarnot, t));
-}
-
-export function ghDirectMaxKw(m: PlantModel, ghTempC: number): number {
-  const g = m.greenhouse;
-  if (!g) return 0;
-  const hx = g.directHx;
-  return hxHeatKw({ uaKwPerK: hx.uaKwPerK, hotInC: m.facilityWater.returnTempC, coldInC: ghTempC + hx.emitterOffsetK, hotCapKwPerK: hx.facilitySideKwPerK, coldCapKwPerK: hx.greenhouseSideKwPerK });
-}
-
 export function observe(m: PlantModel, s: PlantState, inp: StepInputs, priceElEurPerMwh: number): Observation {
   const cops = fullLoadCops(m, inp.outdoorTempC);
   return {
@@ -85,7 +72,12 @@ export function observe(m: PlantModel, s: PlantState, inp: StepInputs, priceElEu
     storageEnergyKwh: s.storageEnergyKwh,
     ghTempC: m.greenhouse ? s.ghTempC : null,
     ghDirectMaxKw: ghDirectMaxKw(m, s.ghTempC),
-    hps: m.heatPumps.map((h, i) => ({ id: h.id, available: inp.hpAvailable[i] ?? true, running: s.hps[i]!.phase !== "off", heatKw: s.hps[i]!.heatKw, cop: cops[i]! })),
+    hps: m.heatPumps.map((h, i) => {
+      const u = s.hps[i]!;
+      // A running unit has been on since its start, pre-run included.
+      const stateS = u.phase === "on" ? u.phaseS + h.startDelayMin * 60 : u.phaseS;
+      return { id: h.id, available: inp.hpAvailable[i] ?? true, running: u.phase !== "off", heatKw: u.heatKw, stateS, cop: cops[i]! };
+    }),
   };
 }
 

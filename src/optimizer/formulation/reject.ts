@@ -1,0 +1,32 @@
+import { chillerEerAt } from "../../config/plant-model.ts";
+import { dryCoolerCapacityKw } from "../../physics/dry-cooler.ts";
+import { chillerCapacityKw } from "../../physics/chiller.ts";
+import { fixedAt, type FormulationContext } from "./context.ts";
+
+export interface RejectVars {
+  dump: number[];
+  chiller: number[];
+}
+
+/** Dry coolers (capacity falls with outdoor temperature, fans ~2 % of heat) and the chiller (EER from outdoor temperature). */
+export function addReject(ctx: FormulationContext): RejectVars {
+  const { b, m, f, n, dtH } = ctx;
+  const v: RejectVars = { dump: [], chiller: [] };
+  for (let t = 0; t < n; t++) {
+    const outC = f.outdoorTempC[t]!;
+    let dumpMax = dryCoolerCapacityKw({ uaKwPerK: m.dryCoolers.uaKwPerK, returnTempC: m.facilityWater.returnTempC, outdoorTempC: outC, approachK: m.dryCoolers.approachK });
+    let chillerMax = chillerCapacityKw({ ratedKw: m.chiller.ratedKw, ratedOutdoorC: m.chiller.ratedOutdoorC, derateFracPerK: m.chiller.derateFracPerK, outdoorTempC: outC });
+    if (fixedAt(ctx, t)) {
+      dumpMax = Math.min(dumpMax, ctx.opts.fixes?.dumpMaxKw ?? Infinity);
+      chillerMax = Math.min(chillerMax, ctx.opts.fixes?.chillerMaxKw ?? Infinity);
+    }
+    const dump = b.addVar(`dump_${t}`, 0, dumpMax);
+    const chl = b.addVar(`chiller_${t}`, 0, chillerMax);
+    b.addObj(dump, -m.dryCoolers.fanFraction * ctx.elecEurPerKwh[t]! * dtH);
+    b.addObj(chl, -(ctx.elecEurPerKwh[t]! / chillerEerAt(m, outC)) * dtH);
+    ctx.cooling[t]!.push([dump, 1], [chl, 1]);
+    v.dump.push(dump);
+    v.chiller.push(chl);
+  }
+  return v;
+}

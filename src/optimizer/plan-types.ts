@@ -1,0 +1,69 @@
+/** Inputs and outputs of one optimization: plain data, so a worker thread can take and return them. */
+
+export interface PlanForecast {
+  startMs: number;
+  stepS: number;
+  n: number;
+  itHeatKw: number[];
+  outdoorTempC: number[];
+  solarWm2: number[];
+  priceElEurPerMwh: number[];
+  /** Heat the network would take (before the contract limit). */
+  dhDemandKw: number[];
+  /** hpAvailable[i][t] for each heat pump of the model, in model order. */
+  hpAvailable: boolean[][];
+}
+
+export interface PlanHpState {
+  on: boolean;
+  heatKw: number;
+  /** Seconds in the current on/off state (for minimum up/down times). */
+  stateS: number;
+}
+
+export interface PlanState {
+  storageEnergyKwh: number;
+  ghTempC: number | null;
+  hps: PlanHpState[];
+}
+
+/** Fixed values that replace the optimizer's freedom (operator overrides, tests of infeasibility). */
+export interface PlanFixes {
+  hp?: Record<string, { on: boolean; heatKw: number }>;
+  dumpMaxKw?: number;
+  chillerMaxKw?: number;
+  /** Steps the fixes apply to, from the start (default: all). */
+  steps?: number;
+}
+
+export interface PlanOptions {
+  /**
+   * Steps from the start whose on/off decisions are binary; beyond them on/off is relaxed to [0, 1] (a relaxed
+   * tail: the far horizon only values energy, its exact commitment is re-decided later). Default: all steps.
+   */
+  integerSteps?: number;
+  /** Value of heat left in the store at the horizon's end, €/MWh (default: heat sale price × discharge efficiency). */
+  terminalValueEurPerMwh?: number;
+  fixes?: PlanFixes;
+}
+
+export interface PlanStep {
+  timeMs: number;
+  hps: { id: string; on: boolean; heatKw: number; elecKw: number; cop: number }[];
+  dhSoldKw: number;
+  ghDirectKw: number;
+  ghBoostKw: number;
+  ghTempC: number | null;
+  storageChargeKw: number;
+  storageDischargeKw: number;
+  storageEnergyKwh: number;
+  dumpKw: number;
+  chillerKw: number;
+  itHeatKw: number;
+  priceElEurPerMwh: number;
+}
+
+export interface Plan {
+  objectiveEur: number;
+  steps: PlanStep[];
+}

@@ -1,0 +1,33 @@
+import type { MilpModel } from "../milp.ts";
+
+/**
+ * What a backend reports. `optimal`: proved optimal (within its gap); `feasible`: a solution but not proved optimal
+ * (e.g. stopped by the time limit with an incumbent); `timeout` without a solution; `infeasible`; `error`.
+ * A status is a claim, never trusted alone: every plan is verified (see verify.ts).
+ */
+export type SolveStatus = "optimal" | "feasible" | "infeasible" | "timeout" | "error";
+
+export interface SolveResult {
+  status: SolveStatus;
+  /** € (maximised), as the solver reports it; null without a solution. */
+  objective: number | null;
+  /** One value per model variable, in model order; null without a solution. */
+  values: Float64Array | null;
+  /** Relative MIP gap in %, when the backend reports or guarantees one. */
+  gapPct: number | null;
+  solveMs: number;
+  /** What the backend said, verbatim, for logs. */
+  detail: string;
+}
+
+export interface SolveOptions {
+  timeLimitMs: number;
+  /** Relative MIP gap at which a backend may stop and call the result optimal (default 1e-4). */
+  mipRelGap?: number;
+}
+
+/** Synchronous on purpose: the daemon runs it in a worker thread; the simulator calls it directly. */
+export interface Solver {
+  readonly name: string;
+  solve(model: MilpModel, opts: SolveOptions): SolveResult;
+}
