@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { basename, join, resolve } from "node:path";
-import { isInputError } from "../config/errors.ts";
+import { InputError, isInputError } from "../config/errors.ts";
+import { runPlan } from "./plan.ts";
 import { loadScenario } from "../config/scenario.ts";
 import { CONTROLLERS, simulateScenario } from "../sim/run.ts";
 import { progressBar } from "./progress.ts";
@@ -40,6 +41,21 @@ function buildProgram(): Command {
     });
 
   program
+    .command("plan")
+    .description("One optimization over the inputs' horizon, printed as a plan (exit 1 if no verified plan)")
+    .requiredOption("--model <file>", "plant model (YAML)")
+    .requiredOption("--inputs <file>", "forecast CSV: time,it_heat_kw,outdoor_temp_c,solar_w_m2,price_el_eur_mwh,dh_demand_kw")
+    .addOption(new Option("--solver <name>", "optimizer backend").choices([...SOLVERS]).default(DEFAULT_SOLVER))
+    .option("--export-lp <file>", "write the model as CPLEX LP text (check it with glpsol --lp FILE)")
+    .option("--json", "print the plan as JSON")
+    .option("--time-limit-s <s>", "solver time limit", "60")
+    .action(async (o: { model: string; inputs: string; solver: string; exportLp?: string; json?: boolean; timeLimitS: string }) => {
+      const limit = Number(o.timeLimitS);
+      if (!(limit > 0)) throw new InputError("--time-limit-s", "", "a positive number of seconds", `got '${o.timeLimitS}'`);
+      process.exitCode = await runPlan({ model: o.model, inputs: o.inputs, solver: o.solver, ...(o.exportLp ? { exportLp: o.exportLp } : {}), json: o.json ?? false, timeLimitMs: limit * 1000 });
+    });
+
+  program
     .command("validate")
     .description("Check a plant model or scenario file; prints a summary or one line naming the problem")
     .argument("<file>", "YAML file to check")
@@ -53,7 +69,7 @@ function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv, { from: "user" });
-    return 0;
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;

@@ -28,6 +28,6 @@ export function optimizePlan(solver: Solver, m: PlantModel, f: PlanForecast, s: 
     return { ...base, status: r.status, plan: null, objectiveEur: null, message: `${solver.name}: ${r.status} (${r.detail})` };
   }
   const v = verifySolution(model, r.values);
-  if (!v.ok) return { ...base, status: "rejected", plan: null, objectiveEur: null, message: `${solver.name} said ${r.status}, but the ${describeViolations(v)}` };
+  if (!v.ok) return { ...base, status: "rejected", plan: null, objectiveEur: null, message: `${solver.name} said ${r.status} (${r.detail}), but the ${describeViolations(v)}` };
   return { ...base, status: r.status, plan: extractPlan(index, r.values, v.objective), objectiveEur: v.objective, message: `${solver.name}: ${r.status}, plan verified` };
 }

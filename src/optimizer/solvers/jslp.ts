@@ -50,7 +50,7 @@ export function createJsLpSolver(): Solver {
       });
       let r: Record<string, number | boolean | undefined>;
       try {
-        r = solver.Solve({ optimize: "__obj", opType: "max", constraints, variables, binaries, unrestricted, options: { timeout: opts.timeLimitMs, nodeSelection: "depth-first", tolerance: 0 } }) as Record<string, number | boolean | undefined>;
+        r = solver.Solve({ optimize: "__obj", opType: "max", constraints, variables, binaries, unrestricted, options: { timeout: opts.timeLimitMs, nodeSelection: "depth-first", tolerance: opts.mipRelGap ?? 1e-4 } }) as Record<string, number | boolean | undefined>;
       } catch (e) {
         return { status: "error", objective: null, values: null, gapPct: null, solveMs: performance.now() - t0, detail: String(e) };
       }
