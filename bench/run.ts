@@ -8,14 +8,17 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { median, summary } from "./stats.ts";
+import { benchPlan } from "./plan.ts";
 
 const root = resolve(import.meta.dirname, "..");
-const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, only: { type: "string" } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, only: { type: "string" }, heavy: { type: "boolean", default: false } } });
 const runs = Number(values.runs);
 const hasGnuTime = existsSync("/usr/bin/time");
 
 interface Bench {
   name: string;
+  /** Heavy benchmarks (tens of minutes) run only with --heavy or --only. */
+  heavy?: boolean;
   target: string;
   targetS: number;
   args: (out: string) => string[];
@@ -34,13 +37,32 @@ const benches: Bench[] = [
     targetS: 2,
     args: (out) => ["simulate", "simulations/paris-winter-week.yaml", "--controller", "rule", "--out", out],
   },
+  {
+    name: "sim-winter-week-mpc",
+    target: "paris-winter-week with mpc (672 plans of 96 steps), all outputs written, ≤ 60 s wall",
+    targetS: 60,
+    args: (out) => ["simulate", "simulations/paris-winter-week.yaml", "--controller", "mpc", "--out", out],
+  },
+  {
+    name: "sim-year-mpc-hourly",
+    heavy: true,
+    target: "paris-year with mpc re-planning hourly (8,760 plans), ≤ 10 min wall",
+    targetS: 600,
+    args: (out) => ["simulate", "bench/paris-year-mpc-hourly.yaml", "--controller", "mpc", "--out", out],
+  },
 ];
 
 let failed = false;
-for (const b of benches.filter((x) => !values.only || x.name === values.only)) {
+if (!values.only || values.only === "plan") {
+  failed ||= !(await benchPlan({ highs: 15, jslp: runs > 3 ? 3 : 1, glpsol: 15 }));
+}
+const selected = benches.filter((x) => (values.only ? x.name === values.only : !x.heavy || values.heavy));
+for (const b of selected) {
+  // Wall-clock heavy runs are sampled fewer times.
+  const n = b.targetS > 30 ? Math.min(runs, 3) : runs;
   const wallS: number[] = [];
   const rssMb: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < n; i++) {
     const out = mkdtempSync(join(tmpdir(), `chaleur-bench-${b.name}-`));
     const t0 = performance.now();
     const cmd = [process.execPath, "--import", "tsx", "src/cli/main.ts", ...b.args(out)];

@@ -61,6 +61,8 @@ export const scenarioSchema = z
         period_min: num.positive().default(15),
         horizon_h: num.positive().default(24),
         step_min: num.positive().default(15),
+        /** How often mpc re-plans (default: every control period); it follows its plan in between. */
+        replan_min: num.positive().optional(),
       })
       .strict()
       .default({ period_min: 15, horizon_h: 24, step_min: 15 }),

@@ -25,7 +25,7 @@ export interface Scenario {
   endMs: number;
   seed: number;
   physicsStepS: number;
-  control: { periodS: number; horizonS: number; stepS: number };
+  control: { periodS: number; horizonS: number; stepS: number; replanS: number };
   weather: WeatherSource;
   prices: PriceSource;
   demand: DemandSource;
@@ -78,7 +78,7 @@ export function resolveScenario(f: ScenarioFile, file: string, model: PlantModel
     endMs,
     seed: f.seed,
     physicsStepS: f.physics_step_s,
-    control: { periodS, horizonS: f.control.horizon_h * 3600, stepS },
+    control: { periodS, horizonS: f.control.horizon_h * 3600, stepS, replanS: (f.control.replan_min ?? f.control.period_min) * 60 },
     weather,
     prices,
     demand,

@@ -42,7 +42,7 @@ export async function makeController(name: string, sc: Scenario, inputs: Scenari
     forecast: oracle ? perfectForecaster(sc, inputs) : noisyForecaster(sc, inputs),
     horizonSteps: Math.round(horizonS / stepS),
     stepS,
-    replanS: oracle ? 86400 : sc.control.periodS,
+    replanS: oracle ? 86400 : sc.control.replanS,
     periodS: sc.control.periodS,
     timeLimitMs: oracle ? 120_000 : 10_000,
     mipRelGap: MPC_GAP,
