@@ -71,13 +71,11 @@ export function validate<T extends z.ZodType>(schema: T, data: unknown, file: st
   const issues = r.error.issues;
   const unknown = issues.find((i) => i.code === "unrecognized_keys");
   const issue = unknown ?? issues[0]!;
-  let { field, expected, detail } = expectedOf(issue);
-  if (unknown) {
-    const parent = formatPath(unknown.path);
-    const missing = issues.find((i) => i.code === "invalid_type" && i.message.includes("received undefined") && formatPath(i.path.slice(0, -1)) === parent);
-    if (missing) detail = `did you mean '${String(missing.path.at(-1))}'?`;
-  }
-  throw new InputError(file, formatPath(field) || "(top level)", expected, detail);
+  const e = expectedOf(issue);
+  const parent = unknown ? formatPath(unknown.path) : null;
+  const missing = issues.find((i) => i.code === "invalid_type" && i.message.includes("received undefined") && formatPath(i.path.slice(0, -1)) === parent);
+  const detail = missing ? `did you mean '${String(missing.path.at(-1))}'?` : e.detail;
+  throw new InputError(file, formatPath(e.field) || "(top level)", e.expected, detail);
 }
 
 export function loadYamlFile<T extends z.ZodType>(schema: T, file: string): z.infer<T> {
