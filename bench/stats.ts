@@ -1,3 +1,5 @@
+import { percentile as kpiPercentile } from "../src/report/kpis.ts";
+
 /** Small statistics for benchmark samples (nearest-rank percentiles). */
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -5,9 +7,9 @@ export function median(xs: number[]): number {
   return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 }
 
+/** Nearest-rank percentile, the same definition as the solve-time KPIs. */
 export function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+  return kpiPercentile(xs, p) ?? Number.NaN;
 }
 
 export function summary(xs: number[], unit: string): string {

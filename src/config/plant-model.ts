@@ -4,7 +4,7 @@ import { modelSchema, type ModelFile } from "./model-schema.ts";
 import { cylinderUaKwPerK, tankCapacityKwh, type TankSpec } from "../physics/storage.ts";
 import { dryCoolerCapacityKw } from "../physics/dry-cooler.ts";
 import { chillerCapacityKw } from "../physics/chiller.ts";
-import type { GreenhouseSpec } from "../physics/greenhouse.ts";
+import { designLoadKw, type GreenhouseSpec } from "../physics/greenhouse.ts";
 import type { DemandSpec } from "../physics/demand.ts";
 import { defaultHourOfWeekFactors } from "../physics/demand.ts";
 import { WATER_CP_J_PER_KGK, WATER_DENSITY_KG_M3 } from "../physics/thermo.ts";
@@ -117,7 +117,7 @@ export function resolveModel(f: ModelFile, file: string): PlantModel {
     greenhouse = {
       spec: {
         areaM2: g.area_m2,
-        uaKwPerK: (g.area_m2 * g.design_load_w_per_m2) / g.design_delta_k / 1000,
+        uaKwPerK: designLoadKw(g.area_m2, g.design_load_w_per_m2) / g.design_delta_k,
         capacityKwhPerK: g.capacity_kwh_per_k,
         solarTransmittance: g.solar_transmittance,
         ventStartC: g.vent_start_c,

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  GH_DAMAGE_C,
   type GreenhouseSpec,
-  comfortBand,
   designLoadKw,
   greenhouseHeatDemandKw,
   greenhouseStep,
@@ -109,14 +107,3 @@ describe("greenhouseHeatDemandKw", () => {
   });
 });
 
-describe("comfortBand", () => {
-  it("tomato: night ≥ 17 °C, day 20–24 °C, damage at 29 °C", () => {
-    expect(comfortBand(2).minC).toBe(17);
-    expect(comfortBand(21).minC).toBe(17);
-    expect(comfortBand(5.5).minC).toBe(17);
-    expect(comfortBand(6)).toEqual({ minC: 20, maxC: 24 });
-    expect(comfortBand(13)).toEqual({ minC: 20, maxC: 24 });
-    expect(comfortBand(19.9).minC).toBe(20);
-    expect(GH_DAMAGE_C).toBe(29);
-  });
-});

@@ -20,9 +20,6 @@ export interface GreenhouseSpec {
   maxVentKwPerK: number;
 }
 
-/** Above this the crop is damaged (tomato). */
-export const GH_DAMAGE_C = 29;
-
 export function greenhouseSolarKw(spec: GreenhouseSpec, solarWm2: number): number {
   return (spec.solarTransmittance * spec.areaM2 * Math.max(0, solarWm2)) / 1000;
 }
@@ -131,15 +128,6 @@ export function greenhouseHeatDemandKw(
   return Math.max(0, spec.uaKwPerK * (eqC - p.outdoorTempC) - solarKw);
 }
 
-/**
- * Tomato comfort band by local clock hour: night 20:00–06:00 ≥ 17 °C, day 20–24 °C.
- * The night maximum is kept at 24 °C (warm nights are a yield, not a damage, issue).
- */
-export function comfortBand(localHour: number): { minC: number; maxC: number } {
-  const h = ((localHour % 24) + 24) % 24;
-  const night = h >= 20 || h < 6;
-  return night ? { minC: 17, maxC: 24 } : { minC: 20, maxC: 24 };
-}
 
 /** Peak heating load from a per-floor-area design figure (W/m² at design ΔT). */
 export function designLoadKw(areaM2: number, wPerM2: number): number {

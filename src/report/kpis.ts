@@ -1,6 +1,7 @@
 import type { SimulationResult } from "../sim/engine.ts";
 import { MODES } from "../control/types.ts";
 import { comfortMaxC, comfortMinC } from "../config/comfort.ts";
+import { co2AvoidedT } from "../physics/co2.ts";
 
 /** The KPIs of DESIGN §6, in its field names and units. Solver fields are null for controllers that do not solve. */
 export interface Kpis {
@@ -109,7 +110,7 @@ export function computeKpis(res: SimulationResult): Kpis {
   const itMwh = mwh(c.get("it_heat_kw"));
   const itEnergyMwh = itMwh / m.it.heatFraction;
   const reusedMwh = soldMwh + ghMwh;
-  const co2 = (reusedMwh * m.co2.displacedHeatGPerKwh - hpElecMwh * m.co2.gridGPerKwh) / 1000;
+  const co2 = co2AvoidedT({ heatDisplacedMwh: reusedMwh, electricityMwh: hpElecMwh, displacedGPerKwh: m.co2.displacedHeatGPerKwh, gridGPerKwh: m.co2.gridGPerKwh });
   return {
     heat_it_mwh: r(itMwh),
     heat_recovered_mwh: r(hpSourceKwh / 1000 + mwh(c.get("gh_direct_kw"))),
