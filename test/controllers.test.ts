@@ -12,7 +12,7 @@ async function kpisOf(file: string, controller: string): Promise<Kpis> {
 }
 
 describe("controllers on paris-winter-week", () => {
-  it("oracle ≥ mpc > rule in net value, cooling holds, greenhouse no worse than rule", { timeout: 600_000 }, async () => {
+  it("mpc > rule in net value, oracle ≥ mpc in the optimised value, cooling holds, greenhouse no worse than rule", { timeout: 600_000 }, async () => {
     const rule = await kpisOf("simulations/paris-winter-week.yaml", "rule");
     const mpc = await kpisOf("simulations/paris-winter-week.yaml", "mpc");
     const oracle = await kpisOf("simulations/paris-winter-week.yaml", "oracle");
@@ -21,12 +21,15 @@ describe("controllers on paris-winter-week", () => {
       expect(k.max_balance_residual_kw).toBeLessThanOrEqual(0.001);
     }
     expect(mpc.net_value_eur).toBeGreaterThan(rule.net_value_eur);
-    expect(oracle.net_value_eur).toBeGreaterThanOrEqual(mpc.net_value_eur);
+    // The oracle bounds what the optimizer maximises: net value minus priced discomfort. (On net value alone it may
+    // trail mpc by cents where it buys comfort with heat.)
+    expect(oracle.net_value_eur - oracle.comfort_penalty_eur).toBeGreaterThanOrEqual(mpc.net_value_eur - mpc.comfort_penalty_eur);
     expect(mpc.greenhouse_discomfort_kh).toBeLessThanOrEqual(rule.greenhouse_discomfort_kh);
     expect(mpc.mode_minutes.optimal).toBe(7 * 1440);
     expect(mpc.solve_ms_p50).not.toBeNull();
     const captured = (mpc.net_value_eur - rule.net_value_eur) / (oracle.net_value_eur - rule.net_value_eur);
     console.log(`winter week: rule ${rule.net_value_eur} €, mpc ${mpc.net_value_eur} €, oracle ${oracle.net_value_eur} €, captured fraction ${captured.toFixed(3)}`);
     expect(captured).toBeGreaterThanOrEqual(0.9);
+    expect(oracle.greenhouse_discomfort_kh).toBeLessThanOrEqual(rule.greenhouse_discomfort_kh);
   });
 });

@@ -31,6 +31,7 @@ function obsAt(timeMs: number): Observation {
 function flakySolver(real: Solver): Solver & { fail: boolean } {
   const s = {
     name: "flaky",
+    acceptsStart: real.acceptsStart,
     fail: false,
     solve(model: Parameters<Solver["solve"]>[0], opts: Parameters<Solver["solve"]>[1]) {
       if (s.fail) return { status: "error" as const, objective: null, values: null, gapPct: null, solveMs: 1, detail: "injected failure" };

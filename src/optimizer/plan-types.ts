@@ -44,6 +44,11 @@ export interface PlanOptions {
   integerSteps?: number;
   /** Value of heat left in the store at the horizon's end, €/MWh (default: heat sale price × discharge efficiency). */
   terminalValueEurPerMwh?: number;
+  /**
+   * Instead of a terminal value: the store should end the horizon at this energy (kWh), deviations priced at
+   * twice the heat sale price (a longer plan's trajectory, followed by a shorter one).
+   */
+  terminalTargetKwh?: number;
   fixes?: PlanFixes;
 }
 

@@ -20,6 +20,8 @@ export interface Kpis {
   hp_seasonal_cop: number | null;
   hp_starts: number;
   greenhouse_discomfort_kh: number;
+  /** Discomfort priced as the optimizer prices it (€): net value minus this is what mpc and oracle maximise. */
+  comfort_penalty_eur: number;
   cooling_violation_min: number;
   max_balance_residual_kw: number;
   solve_ms_p50: number | null;
@@ -127,6 +129,7 @@ export function computeKpis(res: SimulationResult): Kpis {
     hp_seasonal_cop: hpElecMwh > 0 ? r(hpHeatMwh / hpElecMwh, 3) : null,
     hp_starts: res.hpStarts.reduce((a, b) => a + b, 0),
     greenhouse_discomfort_kh: r(discomfortKh),
+    comfort_penalty_eur: r(discomfortKh * m.economics.comfortPenaltyEurPerKh, 2),
     cooling_violation_min: r((violationSteps * res.inputs.stepS) / 60, 1),
     max_balance_residual_kw: maxResidual < 1e-9 ? 0 : Number(maxResidual.toPrecision(3)),
     solve_ms_p50: percentile(res.solveMs, 50),

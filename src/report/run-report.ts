@@ -79,6 +79,7 @@ const KPI_META: [keyof Kpis, string, string][] = [
   ["hp_seasonal_cop", "Heat-pump seasonal COP", "—"],
   ["hp_starts", "Heat-pump starts", "—"],
   ["greenhouse_discomfort_kh", "Greenhouse discomfort", "K·h"],
+  ["comfort_penalty_eur", "Discomfort priced as the optimizer does", "€"],
   ["cooling_violation_min", "Cooling violation", "min"],
   ["max_balance_residual_kw", "Largest energy-balance residual", "kW"],
   ["solve_ms_p50", "Solve time p50", "ms"],

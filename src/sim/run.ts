@@ -6,6 +6,7 @@ import { createRuleController } from "../control/rule.ts";
 import { InputError } from "../config/errors.ts";
 import { buildInputs, type ScenarioInputs } from "./inputs.ts";
 import { createMpcController } from "../control/mpc.ts";
+import { createOracleController } from "../control/oracle.ts";
 import { createSolver, DEFAULT_SOLVER } from "../optimizer/solvers/index.ts";
 import { noisyForecaster, perfectForecaster } from "./forecaster.ts";
 import { runSimulation, type RunOptions, type SimulationResult } from "./engine.ts";
@@ -22,9 +23,9 @@ export interface ControllerOptions {
   onFailure?: (timeMs: number, message: string) => void;
 }
 
-/** MPC tuning (assumed, see README): a relaxed tail beyond 4 h and a 0.5 % gap keep a 24-h solve fast. */
+/** MPC tuning (see README): a relaxed tail beyond 4 h and a warm start from the previous plan keep a 24-h solve fast. */
 const MPC_INTEGER_H = 4;
-const MPC_GAP = 0.005;
+const MPC_GAP = 1e-4;
 const ORACLE_HORIZON_S = 7 * 86400;
 
 export async function makeController(name: string, sc: Scenario, inputs: ScenarioInputs, opts: ControllerOptions = {}): Promise<Controller> {
@@ -32,23 +33,29 @@ export async function makeController(name: string, sc: Scenario, inputs: Scenari
   if (name !== "mpc" && name !== "oracle") throw new InputError("--controller", "", `one of ${CONTROLLERS.join(", ")}`, `got '${name}'`);
   const solver = await createSolver(opts.solver ?? DEFAULT_SOLVER);
   const stepS = sc.control.stepS;
-  const oracle = name === "oracle";
-  // The oracle sees the truth over at least a week (or the whole scenario) and re-plans daily.
-  const horizonS = oracle ? Math.max(ORACLE_HORIZON_S, sc.control.horizonS) : sc.control.horizonS;
-  return createMpcController({
-    name,
+  const common = {
     model: sc.model,
     solver,
-    forecast: oracle ? perfectForecaster(sc, inputs) : noisyForecaster(sc, inputs),
-    horizonSteps: Math.round(horizonS / stepS),
+    horizonSteps: Math.round(sc.control.horizonS / stepS),
     stepS,
-    replanS: oracle ? 86400 : sc.control.replanS,
     periodS: sc.control.periodS,
-    timeLimitMs: oracle ? 120_000 : 10_000,
+    timeLimitMs: 10_000,
     mipRelGap: MPC_GAP,
-    integerSteps: Math.round(((oracle ? 86400 : MPC_INTEGER_H * 3600) / stepS)),
+    integerSteps: Math.round((MPC_INTEGER_H * 3600) / stepS),
     heldMaxS: 4 * 3600,
     ...(opts.onFailure ? { onFailure: opts.onFailure } : {}),
+  };
+  if (name === "mpc") return createMpcController({ ...common, name, forecast: noisyForecaster(sc, inputs), replanS: sc.control.replanS });
+  // The oracle: perfect forecasts; a plan over at least a week re-planned daily, followed every control period.
+  return createOracleController({
+    ...common,
+    name,
+    forecast: perfectForecaster(sc, inputs),
+    replanS: sc.control.periodS,
+    strategicHorizonSteps: Math.round(Math.max(ORACLE_HORIZON_S, sc.control.horizonS) / stepS),
+    strategicReplanS: 86400,
+    strategicTimeLimitMs: 120_000,
+    strategicIntegerSteps: Math.round(86400 / stepS),
   });
 }
 

@@ -41,6 +41,16 @@ export function addStorage(ctx: FormulationContext): StorageVars | null {
     v.discharge.push(dis);
     v.energy.push(e);
   }
+  const target = ctx.opts.terminalTargetKwh;
+  if (target !== undefined) {
+    const over = b.addVar("st_target_over", 0, st.capacityKwh);
+    const under = b.addVar("st_target_under", 0, st.capacityKwh);
+    b.addCon("st_target", "storage", [[v.energy[n - 1]!, 1], [over, -1], [under, 1]], "=", Math.min(st.capacityKwh, Math.max(0, target)));
+    const price = (2 * m.economics.heatSaleEurPerMwh) / 1000;
+    b.addObj(over, -price);
+    b.addObj(under, -price);
+    return v;
+  }
   const terminal = ctx.opts.terminalValueEurPerMwh ?? m.economics.heatSaleEurPerMwh * eta;
   b.addObj(v.energy[n - 1]!, terminal / 1000);
   return v;

@@ -10,6 +10,7 @@ import type { SolveOptions, SolveResult, Solver } from "./types.ts";
 export function createJsLpSolver(): Solver {
   return {
     name: "jslp",
+    acceptsStart: false,
     solve(model: MilpModel, opts: SolveOptions): SolveResult {
       const t0 = performance.now();
       const variables: Record<string, Record<string, number>> = {};

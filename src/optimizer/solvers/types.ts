@@ -24,10 +24,14 @@ export interface SolveOptions {
   timeLimitMs: number;
   /** Relative MIP gap at which a backend may stop and call the result optimal (default 1e-4). */
   mipRelGap?: number;
+  /** A MIP start: values for some variables (model indices), typically the previous plan's on/off decisions. */
+  start?: { vars: number[]; values: number[] };
 }
 
 /** Synchronous on purpose: the daemon runs it in a worker thread; the simulator calls it directly. */
 export interface Solver {
   readonly name: string;
+  /** Whether `SolveOptions.start` is used (a MIP start); others ignore it. */
+  readonly acceptsStart: boolean;
   solve(model: MilpModel, opts: SolveOptions): SolveResult;
 }
