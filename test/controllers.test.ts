@@ -21,9 +21,11 @@ describe("controllers on paris-winter-week", () => {
       expect(k.max_balance_residual_kw).toBeLessThanOrEqual(0.001);
     }
     expect(mpc.net_value_eur).toBeGreaterThan(rule.net_value_eur);
-    // The oracle bounds what the optimizer maximises: net value minus priced discomfort. (On net value alone it may
-    // trail mpc by cents where it buys comfort with heat.)
-    expect(oracle.net_value_eur - oracle.comfort_penalty_eur).toBeGreaterThanOrEqual(mpc.net_value_eur - mpc.comfort_penalty_eur);
+    // The oracle bounds what the optimizer maximises, net value minus priced discomfort, up to the plans' own
+    // optimality gap (0.01 % each): in this week foresight is worth nothing (the heat pumps are source-limited all
+    // week), and the two end within cents of each other.
+    const objective = (k: Kpis) => k.net_value_eur - k.comfort_penalty_eur;
+    expect(objective(oracle)).toBeGreaterThanOrEqual(objective(mpc) - 1e-4 * Math.abs(objective(mpc)));
     expect(mpc.greenhouse_discomfort_kh).toBeLessThanOrEqual(rule.greenhouse_discomfort_kh);
     expect(mpc.mode_minutes.optimal).toBe(7 * 1440);
     expect(mpc.solve_ms_p50).not.toBeNull();
