@@ -66,10 +66,19 @@ export function itHeatMaxKw(m: Pick<PlantModel, "it">): number {
   return m.it.loadKw * (1 + m.it.variationPct / 100) * m.it.heatFraction;
 }
 
+/** Dry-cooler capacity at an outdoor temperature (facility water at its return temperature). */
+export function dumpCapacityKw(m: PlantModel, outdoorTempC: number): number {
+  return dryCoolerCapacityKw({ uaKwPerK: m.dryCoolers.uaKwPerK, returnTempC: m.facilityWater.returnTempC, outdoorTempC, approachK: m.dryCoolers.approachK });
+}
+
+/** Chiller capacity at an outdoor temperature (derated above its rating). */
+export function chillerCapacityAtKw(m: PlantModel, outdoorTempC: number): number {
+  return chillerCapacityKw({ ratedKw: m.chiller.ratedKw, ratedOutdoorC: m.chiller.ratedOutdoorC, derateFracPerK: m.chiller.derateFracPerK, outdoorTempC });
+}
+
 /** Cooling that works without any heat sink (dry coolers + chiller) at a given outdoor temperature. */
 export function rejectCapacityKw(m: PlantModel, outdoorTempC: number): number {
-  const dump = dryCoolerCapacityKw({ uaKwPerK: m.dryCoolers.uaKwPerK, returnTempC: m.facilityWater.returnTempC, outdoorTempC, approachK: m.dryCoolers.approachK });
-  return dump + chillerCapacityKw({ ratedKw: m.chiller.ratedKw, ratedOutdoorC: m.chiller.ratedOutdoorC, derateFracPerK: m.chiller.derateFracPerK, outdoorTempC });
+  return dumpCapacityKw(m, outdoorTempC) + chillerCapacityAtKw(m, outdoorTempC);
 }
 
 export function resolveModel(f: ModelFile, file: string): PlantModel {

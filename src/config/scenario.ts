@@ -9,6 +9,11 @@ export type ScenarioEvent =
   | { type: "hp_trip"; unit: string; startMs: number; endMs: number }
   | { type: "network_outage"; startMs: number; endMs: number };
 
+/** Whether an event of this type (for this unit, for a trip) is under way at a time. */
+export function eventActive(sc: Pick<Scenario, "events">, type: ScenarioEvent["type"], timeMs: number, unit?: string): boolean {
+  return sc.events.some((e) => e.type === type && timeMs >= e.startMs && timeMs < e.endMs && (e.type !== "hp_trip" || e.unit === unit));
+}
+
 export type WeatherSource =
   | { source: "synthetic"; shiftK: number; heatwave?: { startMs: number; endMs: number; maxC: number; minC: number } }
   | { source: "epw"; file: string; shiftK: number };

@@ -5,11 +5,14 @@ import type { Solver } from "../optimizer/solvers/types.ts";
 import { ruleDecide } from "./rule.ts";
 import type { Controller, Decision, Observation, Setpoints } from "./types.ts";
 
+/** Builds the forecast a controller sees at a decision time (the simulator's or, later, the plant's feeds). */
+export type Forecaster = (obs: Observation, n: number, stepS: number) => PlanForecast;
+
 export interface MpcConfig {
   name: string;
   model: PlantModel;
   solver: Solver;
-  forecast: (obs: Observation, n: number, stepS: number) => PlanForecast;
+  forecast: Forecaster;
   horizonSteps: number;
   stepS: number;
   /** How often to re-plan; between re-plans the controller follows its current plan. */

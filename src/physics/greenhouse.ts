@@ -65,18 +65,21 @@ export function greenhouseStep(
   let leftH = dtH;
   let lossKwh = 0;
   let ventKwh = 0;
+  /** Unvented regime for the rest of the step, or until T rises to `targetC` (a regime switch). */
+  const freeUntil = (targetC: number): void => {
+    const free = rc(t, out, gKw, ua, c, leftH);
+    const hitH = free.tempC > targetC ? timeToReachH(t, targetC, free.eqC, free.tauH) : Infinity;
+    const runH = Math.min(leftH, hitH);
+    const seg = runH === leftH ? free : rc(t, out, gKw, ua, c, runH);
+    lossKwh += ua * seg.excessKh;
+    t = runH === leftH ? seg.tempC : targetC;
+    leftH -= runH;
+  };
   // Each pass runs one regime to its end or to a switching event; at most a few switches occur.
   for (let pass = 0; pass < 6 && leftH > 0; pass++) {
     const atVs = Math.abs(t - vs) <= eps;
     if (t < vs - eps || (atVs && holdKw <= 0)) {
-      // Free regime until T reaches ventStartC from below.
-      const free = rc(t, out, gKw, ua, c, leftH);
-      const hitH = free.tempC > vs ? timeToReachH(t, vs, free.eqC, free.tauH) : Infinity;
-      const runH = Math.min(leftH, hitH);
-      const seg = runH === leftH ? free : rc(t, out, gKw, ua, c, runH);
-      lossKwh += ua * seg.excessKh;
-      t = runH === leftH ? seg.tempC : vs;
-      leftH -= runH;
+      freeUntil(vs); // free regime until T reaches ventStartC from below
     } else if (atVs && holdable) {
       // Thermostatic hold for the rest of the step (inputs are constant).
       lossKwh += ua * (vs - out) * leftH;
@@ -94,14 +97,7 @@ export function greenhouseStep(
       t = runH === leftH ? seg.tempC : vs;
       leftH -= runH;
     } else {
-      // Above ventStartC but below Tout: vents useless; free regime until T reaches Tout.
-      const free = rc(t, out, gKw, ua, c, leftH);
-      const hitH = free.tempC > out ? timeToReachH(t, out, free.eqC, free.tauH) : Infinity;
-      const runH = Math.min(leftH, hitH);
-      const seg = runH === leftH ? free : rc(t, out, gKw, ua, c, runH);
-      lossKwh += ua * seg.excessKh;
-      t = runH === leftH ? seg.tempC : out;
-      leftH -= runH;
+      freeUntil(out); // above ventStartC but below Tout: vents useless until T reaches Tout
     }
   }
   if (leftH > 0) {

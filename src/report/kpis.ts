@@ -36,6 +36,11 @@ function sum(a: Float64Array | undefined): number {
   return s;
 }
 
+/** Energy of a kW column over the whole run (MWh); 0 for a column the plant does not have. */
+export function columnMwh(res: SimulationResult, name: string): number {
+  return (sum(res.columns.get(name)) * res.inputs.stepS) / 3600 / 1000;
+}
+
 /** Nearest-rank percentile. */
 export function percentile(values: number[], p: number): number | null {
   if (!values.length) return null;

@@ -1,5 +1,5 @@
 import type { SimulationResult } from "../sim/engine.ts";
-import type { Kpis } from "./kpis.ts";
+import { columnMwh, type Kpis } from "./kpis.ts";
 import type { ChartSeries, HeatFlow, KpiRow, ReportInput } from "./types.ts";
 
 /** Turns a simulation result into what the HTML report draws: bucket means, KPI rows, the Sankey's flows. */
@@ -35,29 +35,22 @@ export function chartSeries(res: SimulationResult, maxPoints = 3000): ChartSerie
   return { timeMs, resolution, columns };
 }
 
-function mwh(res: SimulationResult, name: string): number {
-  const v = res.columns.get(name);
-  if (!v) return 0;
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]!;
-  return (s * res.inputs.stepS) / 3600 / 1000;
-}
 
 export function heatFlows(res: SimulationResult): HeatFlow[] {
   const m = res.scenario.model;
-  const hpHeat = m.heatPumps.reduce((a, h) => a + mwh(res, `${h.id}_heat_kw`), 0);
-  const hpElec = m.heatPumps.reduce((a, h) => a + mwh(res, `${h.id}_elec_kw`), 0);
-  const netCharge = mwh(res, "storage_charge_kw");
+  const hpHeat = m.heatPumps.reduce((a, h) => a + columnMwh(res, `${h.id}_heat_kw`), 0);
+  const hpElec = m.heatPumps.reduce((a, h) => a + columnMwh(res, `${h.id}_elec_kw`), 0);
+  const netCharge = columnMwh(res, "storage_charge_kw");
   const flows: HeatFlow[] = [
     { from: "IT heat", to: "Heat pumps", energyMwh: hpHeat - hpElec },
     { from: "Electricity", to: "Heat pumps", energyMwh: hpElec },
-    { from: "IT heat", to: "Greenhouse", energyMwh: mwh(res, "gh_direct_kw") },
-    { from: "IT heat", to: "Dry coolers", energyMwh: mwh(res, "dump_kw") },
-    { from: "IT heat", to: "Chiller", energyMwh: mwh(res, "chiller_kw") },
+    { from: "IT heat", to: "Greenhouse", energyMwh: columnMwh(res, "gh_direct_kw") },
+    { from: "IT heat", to: "Dry coolers", energyMwh: columnMwh(res, "dump_kw") },
+    { from: "IT heat", to: "Chiller", energyMwh: columnMwh(res, "chiller_kw") },
     { from: "Heat pumps", to: "Hot loop", energyMwh: hpHeat },
     { from: "Storage", to: "Hot loop", energyMwh: Math.max(0, -netCharge) },
-    { from: "Hot loop", to: "Network (sold)", energyMwh: mwh(res, "dh_sold_kw") },
-    { from: "Hot loop", to: "Greenhouse", energyMwh: mwh(res, "gh_boost_kw") },
+    { from: "Hot loop", to: "Network (sold)", energyMwh: columnMwh(res, "dh_sold_kw") },
+    { from: "Hot loop", to: "Greenhouse", energyMwh: columnMwh(res, "gh_boost_kw") },
     { from: "Hot loop", to: "Storage", energyMwh: Math.max(0, netCharge) },
   ];
   return flows.filter((f) => f.energyMwh > 1e-6);

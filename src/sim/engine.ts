@@ -1,4 +1,4 @@
-import type { Scenario } from "../config/scenario.ts";
+import { eventActive, type Scenario } from "../config/scenario.ts";
 import { MODES, type Controller, type Decision } from "../control/types.ts";
 import type { ScenarioInputs } from "./inputs.ts";
 import { initialPlantState, observe, plantStep, type StepInputs } from "./plant.ts";
@@ -18,17 +18,6 @@ export interface SimulationResult {
 export interface RunOptions {
   /** Called now and then with the fraction done (0..1). */
   onProgress?: (fraction: number) => void;
-}
-
-/** Network availability per step: outages from the scenario's events. */
-function networkUp(sc: Scenario, t: number): boolean {
-  for (const e of sc.events) if (e.type === "network_outage" && t >= e.startMs && t < e.endMs) return false;
-  return true;
-}
-
-function hpUp(sc: Scenario, unit: string, t: number): boolean {
-  for (const e of sc.events) if (e.type === "hp_trip" && e.unit === unit && t >= e.startMs && t < e.endMs) return false;
-  return true;
 }
 
 export function runSimulation(sc: Scenario, inputs: ScenarioInputs, controller: Controller, opts: RunOptions = {}): SimulationResult {
@@ -72,14 +61,14 @@ export function runSimulation(sc: Scenario, inputs: ScenarioInputs, controller: 
 
   for (let i = 0; i < n; i++) {
     const t = inputs.startMs + i * dtS * 1000;
-    const up = networkUp(sc, t);
+    const up = !eventActive(sc, "network_outage", t);
     const inp: StepInputs = {
       timeMs: t,
       itHeatKw: inputs.itHeatKw[i]!,
       outdoorTempC: inputs.outdoorTempC[i]!,
       solarWm2: inputs.solarWm2[i]!,
       dhDemandKw: up ? inputs.dhDemandKw[i]! : 0,
-      hpAvailable: m.heatPumps.map((h) => hpUp(sc, h.id, t)),
+      hpAvailable: m.heatPumps.map((h) => !eventActive(sc, "hp_trip", t, h.id)),
     };
     if (i % periodSteps === 0 || decision === null) {
       decision = controller.decide(observe(m, state, inp, inputs.priceElEurPerMwh[i]!));

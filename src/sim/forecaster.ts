@@ -1,16 +1,9 @@
-import type { Scenario } from "../config/scenario.ts";
-import type { Observation } from "../control/types.ts";
+import { eventActive, type Scenario } from "../config/scenario.ts";
+import type { Forecaster } from "../control/mpc.ts";
 import { stepMeans } from "../forecast/aggregate.ts";
 import { withForecastErrors, type Truth } from "../forecast/error-model.ts";
-import type { PlanForecast } from "../optimizer/plan-types.ts";
 import type { ScenarioInputs } from "./inputs.ts";
 
-/** Builds the forecast a controller sees at a decision time. */
-export type Forecaster = (obs: Observation, n: number, stepS: number) => PlanForecast;
-
-function inEvent(sc: Scenario, type: "hp_trip" | "network_outage", t: number, unit?: string): boolean {
-  return sc.events.some((e) => e.type === type && t >= e.startMs && t < e.endMs && (e.type !== "hp_trip" || e.unit === unit));
-}
 
 function truthWindow(inputs: ScenarioInputs, startMs: number, n: number, stepS: number): Truth {
   const per = Math.max(1, Math.round(stepS / inputs.stepS));
@@ -34,8 +27,8 @@ export function perfectForecaster(sc: Scenario, inputs: ScenarioInputs): Forecas
       stepS,
       n,
       ...tr,
-      dhDemandKw: tr.dhDemandKw.map((d, t) => (inEvent(sc, "network_outage", times[t]!) ? 0 : d)),
-      hpAvailable: sc.model.heatPumps.map((h) => times.map((t) => !inEvent(sc, "hp_trip", t, h.id))),
+      dhDemandKw: tr.dhDemandKw.map((d, t) => (eventActive(sc, "network_outage", times[t]!) ? 0 : d)),
+      hpAvailable: sc.model.heatPumps.map((h) => times.map((t) => !eventActive(sc, "hp_trip", t, h.id))),
     };
   };
 }

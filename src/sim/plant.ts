@@ -1,11 +1,11 @@
-import { fullLoadCops, ghDirectMaxKw, hotLoopSupplyC, type PlantModel } from "../config/plant-model.ts";
+import { chillerCapacityAtKw, dumpCapacityKw, fullLoadCops, ghDirectMaxKw, hotLoopSupplyC, type PlantModel } from "../config/plant-model.ts";
 import type { Observation, Setpoints } from "../control/types.ts";
 import { hpElectricityKw, hpSourceHeatKw } from "../physics/heatpump.ts";
 import { tankLossKw, tankStep } from "../physics/storage.ts";
 import { greenhouseStep } from "../physics/greenhouse.ts";
 import { loopStep } from "../physics/facility-loop.ts";
-import { dryCoolerCapacityKw, dryCoolerFanKw } from "../physics/dry-cooler.ts";
-import { chillerCapacityKw, chillerElectricityKw } from "../physics/chiller.ts";
+import { dryCoolerFanKw } from "../physics/dry-cooler.ts";
+import { chillerElectricityKw } from "../physics/chiller.ts";
 import { effectiveCop, HP_OFF, hpUnitStep, type HpUnitState } from "./heat-pump-unit.ts";
 
 /** The plant simulator: one model shared with the controllers, stepped at the physics step (do-mpc's make_step). */
@@ -187,9 +187,9 @@ export function plantStep(m: PlantModel, s: PlantState, sp: Setpoints, inp: Step
   const hpElecKw = hpHeatKw.map((q, i) => hpElectricityKw(q, hpCop[i]!));
   const recovered = hpSourceKw.reduce((a, b) => a + b, 0) + ghDirectKw;
   const restKw = Math.max(0, inp.itHeatKw + excessKw - recovered);
-  const dumpCapKw = dryCoolerCapacityKw({ uaKwPerK: m.dryCoolers.uaKwPerK, returnTempC: fw.returnTempC, outdoorTempC: inp.outdoorTempC, approachK: m.dryCoolers.approachK });
+  const dumpCapKw = dumpCapacityKw(m, inp.outdoorTempC);
   const dumpKw = Math.min(restKw, dumpCapKw);
-  const chillerCapKw = chillerCapacityKw({ ratedKw: m.chiller.ratedKw, ratedOutdoorC: m.chiller.ratedOutdoorC, derateFracPerK: m.chiller.derateFracPerK, outdoorTempC: inp.outdoorTempC });
+  const chillerCapKw = chillerCapacityAtKw(m, inp.outdoorTempC);
   const chillerKw = Math.min(restKw - dumpKw, chillerCapKw);
   const loop = loopStep({ supplyTempC: s.fwSupplyTempC, capacityKwhPerK: fw.capacityKwhPerK, heatInKw: inp.itHeatKw, heatRemovedKw: recovered + dumpKw + chillerKw, dtS });
   const chillerElecKw =

@@ -1,6 +1,4 @@
-import { chillerEerAt } from "../../config/plant-model.ts";
-import { dryCoolerCapacityKw } from "../../physics/dry-cooler.ts";
-import { chillerCapacityKw } from "../../physics/chiller.ts";
+import { chillerCapacityAtKw, chillerEerAt, dumpCapacityKw } from "../../config/plant-model.ts";
 import { fixedAt, type FormulationContext } from "./context.ts";
 
 export interface RejectVars {
@@ -14,8 +12,8 @@ export function addReject(ctx: FormulationContext): RejectVars {
   const v: RejectVars = { dump: [], chiller: [] };
   for (let t = 0; t < n; t++) {
     const outC = f.outdoorTempC[t]!;
-    let dumpMax = dryCoolerCapacityKw({ uaKwPerK: m.dryCoolers.uaKwPerK, returnTempC: m.facilityWater.returnTempC, outdoorTempC: outC, approachK: m.dryCoolers.approachK });
-    let chillerMax = chillerCapacityKw({ ratedKw: m.chiller.ratedKw, ratedOutdoorC: m.chiller.ratedOutdoorC, derateFracPerK: m.chiller.derateFracPerK, outdoorTempC: outC });
+    let dumpMax = dumpCapacityKw(m, outC);
+    let chillerMax = chillerCapacityAtKw(m, outC);
     if (fixedAt(ctx, t)) {
       dumpMax = Math.min(dumpMax, ctx.opts.fixes?.dumpMaxKw ?? Infinity);
       chillerMax = Math.min(chillerMax, ctx.opts.fixes?.chillerMaxKw ?? Infinity);
