@@ -82,6 +82,14 @@ describe("chaleur validate: bad files", () => {
   });
 });
 
+  it("a move-blocked plan grid given by halves, or off the plan step", () => {
+    const head = `name: s\nmodel: ${join(root, "models/paris-chapelle.yaml")}\nstart: 2026-01-01T00:00:00Z\nduration: P1D\n`;
+    const half = write("s4.yaml", `${head}control: { step_min: 15, coarse_after_h: 4 }\n`);
+    expectOneLineError(chaleur("validate", half), /s4\.yaml: control\.coarse_step_min: expected both coarse_after_h and coarse_step_min, or neither/);
+    const off = write("s5.yaml", `${head}control: { step_min: 15, coarse_after_h: 4, coarse_step_min: 50 }\n`);
+    expectOneLineError(chaleur("validate", off), /s5\.yaml: control\.coarse_step_min: expected a whole number of plan steps \(15 min\) \(got 50 min\)/);
+  });
+
 describe("chaleur simulate", () => {
   it("every command has --help", () => {
     for (const args of [["--help"], ["simulate", "--help"], ["validate", "--help"]]) {

@@ -1,3 +1,4 @@
+import { uniformGrid } from "../optimizer/plan-grid.ts";
 import { writeFileSync } from "node:fs";
 import { InputError } from "../config/errors.ts";
 import { readTextFile } from "../config/load.ts";
@@ -39,7 +40,7 @@ export function readPlanInputs(file: string, m: PlantModel): PlanForecast {
   if (stepS % 60 !== 0) throw new InputError(file, "time", "steps of whole minutes", `got ${stepS} s`);
   return {
     startMs,
-    stepS,
+    stepsS: uniformGrid(n, stepS),
     n,
     itHeatKw: series.it_heat_kw!,
     outdoorTempC: series.outdoor_temp_c!,

@@ -63,6 +63,9 @@ export const scenarioSchema = z
         step_min: num.positive().default(15),
         /** How often mpc re-plans (default: every control period); it follows its plan in between. */
         replan_min: num.positive().optional(),
+        /** Move blocking: from this many hours into the horizon, plan steps are coarse_step_min long (default: never). */
+        coarse_after_h: num.nonnegative().optional(),
+        coarse_step_min: num.positive().optional(),
       })
       .strict()
       .default({ period_min: 15, horizon_h: 24, step_min: 15 }),

@@ -30,7 +30,7 @@ export interface Scenario {
   endMs: number;
   seed: number;
   physicsStepS: number;
-  control: { periodS: number; horizonS: number; stepS: number; replanS: number };
+  control: { periodS: number; horizonS: number; stepS: number; replanS: number; coarseAfterS?: number; coarseStepS?: number };
   weather: WeatherSource;
   prices: PriceSource;
   demand: DemandSource;
@@ -49,6 +49,10 @@ export function resolveScenario(f: ScenarioFile, file: string, model: PlantModel
   const stepS = f.control.step_min * 60;
   if (periodS % f.physics_step_s !== 0) throw new InputError(file, "control.period_min", `a whole number of physics steps (${f.physics_step_s} s)`, `got ${f.control.period_min} min`);
   if (stepS % f.physics_step_s !== 0) throw new InputError(file, "control.step_min", `a whole number of physics steps (${f.physics_step_s} s)`, `got ${f.control.step_min} min`);
+  const { coarse_after_h: coarseH, coarse_step_min: coarseMin } = f.control;
+  if ((coarseH === undefined) !== (coarseMin === undefined)) throw new InputError(file, coarseH === undefined ? "control.coarse_after_h" : "control.coarse_step_min", "both coarse_after_h and coarse_step_min, or neither");
+  if (coarseMin !== undefined && (coarseMin * 60) % stepS !== 0) throw new InputError(file, "control.coarse_step_min", `a whole number of plan steps (${f.control.step_min} min)`, `got ${coarseMin} min`);
+  if (coarseH !== undefined && (coarseH * 3600) % stepS !== 0) throw new InputError(file, "control.coarse_after_h", `a whole number of plan steps (${f.control.step_min} min)`, `got ${coarseH} h`);
   const endMs = startMs + durationS * 1000;
   const hpIds = new Set(model.heatPumps.map((h) => h.id));
   const events = f.events.map((e, i): ScenarioEvent => {
@@ -83,7 +87,13 @@ export function resolveScenario(f: ScenarioFile, file: string, model: PlantModel
     endMs,
     seed: f.seed,
     physicsStepS: f.physics_step_s,
-    control: { periodS, horizonS: f.control.horizon_h * 3600, stepS, replanS: (f.control.replan_min ?? f.control.period_min) * 60 },
+    control: {
+      periodS,
+      horizonS: f.control.horizon_h * 3600,
+      stepS,
+      replanS: (f.control.replan_min ?? f.control.period_min) * 60,
+      ...(coarseH !== undefined && coarseMin !== undefined ? { coarseAfterS: coarseH * 3600, coarseStepS: coarseMin * 60 } : {}),
+    },
     weather,
     prices,
     demand,

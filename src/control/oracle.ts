@@ -5,18 +5,21 @@ import type { Controller, Decision, Observation } from "./types.ts";
 
 export interface OracleConfig extends MpcConfig {
   /** The strategic plan: at least a week, re-planned daily, on perfect forecasts. */
-  strategicHorizonSteps: number;
+  strategicGrid: number[];
   strategicReplanS: number;
   strategicTimeLimitMs: number;
   strategicIntegerSteps: number;
 }
 
-/** Store energy the strategic plan expects at a time (nearest step), or undefined outside it. */
-function energyAt(plan: Plan, stepS: number, timeMs: number): number | undefined {
-  const first = plan.steps[0];
-  if (!first) return undefined;
-  const k = Math.round((timeMs - first.timeMs) / (stepS * 1000)) - 1;
-  return plan.steps[k]?.storageEnergyKwh;
+/** Store energy the strategic plan expects at a time (the step ending nearest to it), or undefined outside it. */
+function energyAt(plan: Plan, timeMs: number): number | undefined {
+  let best: number | undefined;
+  let bestMs = Infinity;
+  for (const s of plan.steps) {
+    const d = Math.abs(s.timeMs + s.durationS * 1000 - timeMs);
+    if (d < bestMs && d < s.durationS * 1000) [best, bestMs] = [s.storageEnergyKwh, d];
+  }
+  return best;
 }
 
 /**
@@ -30,14 +33,14 @@ export function createOracleController(cfg: OracleConfig): Controller {
   let strategicMs: number | null = null;
   const tactical = createMpcController({
     ...cfg,
-    terminalTarget: (_obs, endMs) => (strategic && cfg.model.storage ? energyAt(strategic, cfg.stepS, endMs) : undefined),
+    terminalTarget: (_obs, endMs) => (strategic && cfg.model.storage ? energyAt(strategic, endMs) : undefined),
   });
   return {
     name: cfg.name,
     decide(obs: Observation): Decision {
       strategicMs = null;
       if (obs.timeMs - strategicAtMs >= cfg.strategicReplanS * 1000) {
-        const o = optimizePlan(cfg.solver, cfg.model, cfg.forecast(obs, cfg.strategicHorizonSteps, cfg.stepS), observationState(obs), {
+        const o = optimizePlan(cfg.solver, cfg.model, cfg.forecast(obs, cfg.strategicGrid), observationState(obs), {
           timeLimitMs: cfg.strategicTimeLimitMs,
           mipRelGap: cfg.mipRelGap,
           integerSteps: cfg.strategicIntegerSteps,

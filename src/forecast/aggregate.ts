@@ -1,11 +1,17 @@
-/** Means of a fine series over coarser steps: what a 15-min plan sees of 1-min truth. */
-export function stepMeans(values: ArrayLike<number>, fromIndex: number, perStep: number, n: number): number[] {
-  const out: number[] = new Array(n);
+/**
+ * Means of a fine series over consecutive windows of `perStep[t]` values each, from `fromIndex`: what a plan
+ * step sees of 1-min truth. Past the series' end the last value is held.
+ */
+export function stepMeans(values: ArrayLike<number>, fromIndex: number, perStep: readonly number[]): number[] {
+  const out: number[] = new Array(perStep.length);
   const last = values.length - 1;
-  for (let t = 0; t < n; t++) {
+  let i = fromIndex;
+  for (let t = 0; t < perStep.length; t++) {
+    const w = Math.max(1, perStep[t]!);
     let s = 0;
-    for (let k = 0; k < perStep; k++) s += values[Math.min(last, fromIndex + t * perStep + k)]!;
-    out[t] = s / perStep;
+    for (let k = 0; k < w; k++) s += values[Math.min(last, i + k)]!;
+    out[t] = s / w;
+    i += w;
   }
   return out;
 }

@@ -2,7 +2,9 @@
 
 export interface PlanForecast {
   startMs: number;
-  stepS: number;
+  /** Duration of each step (s); see plan-grid.ts. */
+  stepsS: number[];
+  /** Number of steps (= stepsS.length). */
   n: number;
   itHeatKw: number[];
   outdoorTempC: number[];
@@ -54,6 +56,7 @@ export interface PlanOptions {
 
 export interface PlanStep {
   timeMs: number;
+  durationS: number;
   hps: { id: string; on: boolean; heatKw: number; elecKw: number; cop: number }[];
   dhSoldKw: number;
   ghDirectKw: number;

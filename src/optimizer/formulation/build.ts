@@ -1,6 +1,7 @@
 import type { PlantModel } from "../../config/plant-model.ts";
 import type { MilpModel } from "../milp.ts";
 import type { Plan, PlanForecast, PlanOptions, PlanState } from "../plan-types.ts";
+import { stepBoundsMs } from "../plan-grid.ts";
 import { createContext } from "./context.ts";
 import { addHeatPumps, type HpVars } from "./heat-pumps.ts";
 import { addStorage, type StorageVars } from "./storage.ts";
@@ -22,6 +23,7 @@ export function validateForecast(m: PlantModel, f: PlanForecast): void {
   const arrays = [f.itHeatKw, f.outdoorTempC, f.solarWm2, f.priceElEurPerMwh, f.dhDemandKw];
   if (f.n < 1 || arrays.some((a) => a.length < f.n)) throw new RangeError(`forecast needs ${f.n} values in every series`);
   for (const a of arrays) for (let t = 0; t < f.n; t++) if (!Number.isFinite(a[t]!)) throw new RangeError(`forecast value at step ${t} is ${a[t]}`);
+  if (f.stepsS.length !== f.n || f.stepsS.some((d) => !(d > 0))) throw new RangeError(`forecast needs ${f.n} positive step durations`);
   if (f.hpAvailable.length !== m.heatPumps.length) throw new RangeError(`forecast availability for ${f.hpAvailable.length} heat pumps, model has ${m.heatPumps.length}`);
 }
 
@@ -46,9 +48,11 @@ export function buildPlanModel(m: PlantModel, f: PlanForecast, s: PlanState, opt
 
 export function extractPlan(index: PlanIndex, x: ArrayLike<number>, objectiveEur: number): Plan {
   const f = index.forecast;
+  const bounds = stepBoundsMs(f.startMs, f.stepsS);
   const at = (v: number | undefined) => (v === undefined ? 0 : Math.max(0, x[v]!));
   const steps = Array.from({ length: f.n }, (_, t) => ({
-    timeMs: f.startMs + t * f.stepS * 1000,
+    timeMs: bounds[t]!,
+    durationS: f.stepsS[t]!,
     hps: index.hps.map((h) => {
       // In a relaxed tail, on/off may be fractional: a unit counts as on when it makes heat.
       const on = x[h.on[t]!]! > 0.5 || x[h.heat[t]!]! > 1e-6;

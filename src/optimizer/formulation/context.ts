@@ -1,5 +1,6 @@
 import type { PlantModel } from "../../config/plant-model.ts";
 import { MilpBuilder } from "../milp.ts";
+import { stepBoundsMs } from "../plan-grid.ts";
 import type { PlanForecast, PlanOptions, PlanState } from "../plan-types.ts";
 
 /** Shared by the equipment modules: the builder, the inputs, and the terms each balance collects. */
@@ -10,7 +11,10 @@ export interface FormulationContext {
   s: PlanState;
   opts: PlanOptions;
   n: number;
-  dtH: number;
+  /** Step durations (h). */
+  dtH: number[];
+  /** Start of each step and the horizon's end (ms). */
+  boundsMs: number[];
   /** € per kWh of electricity at step t (day-ahead + grid fee). */
   elecEurPerKwh: number[];
   /** Terms of "heat removed from the facility water" per step (kW): must equal the IT heat. */
@@ -22,13 +26,14 @@ export interface FormulationContext {
 export function createContext(m: PlantModel, f: PlanForecast, s: PlanState, opts: PlanOptions): FormulationContext {
   const n = f.n;
   return {
-    b: new MilpBuilder(`${m.name} from ${new Date(f.startMs).toISOString()}, ${n} × ${f.stepS / 60} min`),
+    b: new MilpBuilder(`${m.name} from ${new Date(f.startMs).toISOString()}, ${n} steps over ${f.stepsS.reduce((a, d) => a + d, 0) / 3600} h`),
     m,
     f,
     s,
     opts,
     n,
-    dtH: f.stepS / 3600,
+    dtH: f.stepsS.map((d) => d / 3600),
+    boundsMs: stepBoundsMs(f.startMs, f.stepsS),
     elecEurPerKwh: f.priceElEurPerMwh.map((p) => (p + m.economics.gridFeeEurPerMwh) / 1000),
     cooling: Array.from({ length: n }, () => []),
     hotLoop: Array.from({ length: n }, () => []),

@@ -18,11 +18,10 @@ export interface GreenhouseVars {
  * hot loop, the linear RC temperature solved exactly over the step, vents as free cooling, and the comfort band as soft limits with a penalty per K·h.
  */
 export function addGreenhouse(ctx: FormulationContext): GreenhouseVars | null {
-  const { b, m, f, n, dtH } = ctx;
+  const { b, m, f, n, dtH, boundsMs } = ctx;
   const g = m.greenhouse;
   if (!g || ctx.s.ghTempC === null) return null;
   const spec = g.spec;
-  const a = Math.exp(-(spec.uaKwPerK / spec.capacityKwhPerK) * dtH);
   const hxKwPerK = ghDirectKwPerK(m);
   const hxRefC = m.facilityWater.returnTempC - g.directHx.emitterOffsetK;
   const penalty = m.economics.comfortPenaltyEurPerKh;
@@ -31,14 +30,15 @@ export function addGreenhouse(ctx: FormulationContext): GreenhouseVars | null {
   const t0C = ctx.s.ghTempC;
   for (let t = 0; t < n; t++) {
     const outC = f.outdoorTempC[t]!;
-    const endMs = f.startMs + (t + 1) * f.stepS * 1000;
+    const a = Math.exp(-(spec.uaKwPerK / spec.capacityKwhPerK) * dtH[t]!);
+    const endMs = boundsMs[t + 1]!;
     const prev = t === 0 ? null : v.temp[t - 1]!;
     const d = b.addVar(`gh_direct_${t}`, 0, hxKwPerK * Math.max(0, hxRefC - comfortMinC(m, endMs)));
     // Exchanger: d ≤ ε·Cmin·(T_fw,return − offset − T_gh) at the step's starting temperature. When the greenhouse
     // is warmer than the exchanger's reference that bound is negative (infeasible with d ≥ 0): `hxRelief` K lift it,
     // at a cost above what the extra heat could earn, so it is only used to stay feasible, never to inflate d.
     const relief = b.addVar(`gh_hxrelief_${t}`, 0, 200);
-    b.addObj(relief, -(2 * hxKwPerK * dtH * value + 0.01));
+    b.addObj(relief, -(2 * hxKwPerK * dtH[t]! * value + 0.01));
     b.addCon(`gh_hx_${t}`, "greenhouse", prev === null ? [[d, 1], [relief, -hxKwPerK]] : [[d, 1], [prev, hxKwPerK], [relief, -hxKwPerK]], "<=", hxKwPerK * hxRefC - (prev === null ? hxKwPerK * t0C : 0));
     const bo = b.addVar(`gh_boost_${t}`, 0, g.boostMaxKw);
     // Vents remove at most k·(T − T_out); that bound depends on T and would make a hot sunny step infeasible, so it
@@ -49,7 +49,7 @@ export function addGreenhouse(ctx: FormulationContext): GreenhouseVars | null {
     const vent = b.addVar(`gh_vent_${t}`, 0, spec.maxVentKwPerK * ventDeltaK);
     // Real vents open only above vent_start_c. Venting is priced just above the heat's value, so the plan never
     // heats to earn and vents the excess, yet still vents sun rather than overheat the crop.
-    b.addObj(vent, -(value + 0.001) * dtH);
+    b.addObj(vent, -(value + 0.001) * dtH[t]!);
     const temp = b.addVar(`gh_temp_${t}`, -100, 200);
     const lo = b.addVar(`gh_under_${t}`, 0, 200);
     const hi = b.addVar(`gh_over_${t}`, 0, 200);
@@ -61,13 +61,13 @@ export function addGreenhouse(ctx: FormulationContext): GreenhouseVars | null {
     b.addCon(`gh_rc_${t}`, "greenhouse", terms, "=", rhs + (prev === null ? a * t0C : 0));
     // The band is judged minute by minute, the plan only at step ends: the end of a step must already meet the
     // next step's minimum (the 06:00 rise to the day band), with a small margin for the sag inside a step.
-    const minC = Math.max(comfortMinC(m, endMs), comfortMinC(m, endMs + f.stepS * 1000 - 1)) + BAND_MARGIN_K;
+    const minC = Math.max(comfortMinC(m, endMs), comfortMinC(m, endMs + f.stepsS[Math.min(t + 1, n - 1)]! * 1000 - 1)) + BAND_MARGIN_K;
     b.addCon(`gh_min_${t}`, "greenhouse", [[temp, 1], [lo, 1]], ">=", minC);
     b.addCon(`gh_max_${t}`, "greenhouse", [[temp, 1], [hi, -1]], "<=", comfortMaxC(m) - BAND_MARGIN_K);
-    b.addObj(lo, -penalty * dtH);
-    b.addObj(hi, -penalty * dtH);
-    b.addObj(d, value * dtH);
-    b.addObj(bo, value * dtH);
+    b.addObj(lo, -penalty * dtH[t]!);
+    b.addObj(hi, -penalty * dtH[t]!);
+    b.addObj(d, value * dtH[t]!);
+    b.addObj(bo, value * dtH[t]!);
     ctx.cooling[t]!.push([d, 1]);
     ctx.hotLoop[t]!.push([bo, -1]);
     v.direct.push(d);

@@ -1,4 +1,5 @@
 import { fullLoadCops } from "../../config/plant-model.ts";
+import { stepsStartingBefore, windowStartSteps } from "../plan-grid.ts";
 import { fixedAt, type FormulationContext } from "./context.ts";
 
 /** Variable indices of one heat pump over the horizon. */
@@ -17,15 +18,17 @@ export interface HpVars {
  */
 export function addHeatPumps(ctx: FormulationContext): HpVars[] {
   const { b, m, f, n, dtH } = ctx;
-  const stepMin = f.stepS / 60;
   const cops = Array.from({ length: n }, (_, t) => fullLoadCops(m, f.outdoorTempC[t]!));
   return m.heatPumps.map((hp, i) => {
     const st = ctx.s.hps[i] ?? { on: false, heatKw: 0, stateS: 1e9 };
-    const upSteps = Math.ceil(hp.minUpMin / stepMin);
-    const downSteps = Math.ceil(hp.minDownMin / stepMin);
-    // Steps at the start of the horizon during which the unit must stay as it is (min up/down still running).
-    const keepOnSteps = st.on ? Math.max(0, Math.ceil((hp.minUpMin * 60 - st.stateS) / f.stepS)) : 0;
-    const keepOffSteps = !st.on ? Math.max(0, Math.ceil((hp.minDownMin * 60 - st.stateS) / f.stepS)) : 0;
+    // Steps that start while the unit must stay as it is (its minimum up/down time still running).
+    const keepOnSteps = st.on ? stepsStartingBefore(f.stepsS, hp.minUpMin * 60 - st.stateS) : 0;
+    const keepOffSteps = !st.on ? stepsStartingBefore(f.stepsS, hp.minDownMin * 60 - st.stateS) : 0;
+    // A start (stop) at step k holds the unit on (off) through the steps that begin within the minimum time.
+    const upFrom = windowStartSteps(f.stepsS, hp.minUpMin * 60);
+    const downFrom = windowStartSteps(f.stepsS, hp.minDownMin * 60);
+    const needStarts = upFrom.some((k, t) => k < t);
+    const needStops = downFrom.some((k, t) => k < t);
     const v: HpVars = { id: hp.id, on: [], heat: [], start: [], cop: [] };
     const stops: number[] = [];
     for (let t = 0; t < n; t++) {
@@ -53,14 +56,14 @@ export function addHeatPumps(ctx: FormulationContext): HpVars[] {
       const prevConst = st.on ? 1 : 0;
       b.addCon(`hpstart_${hp.id}_${t}`, hp.id, prevOn === null ? [[s, 1], [u, -1]] : [[s, 1], [u, -1], [prevOn, 1]], ">=", prevOn === null ? -prevConst : 0);
       // Stop indicators are only needed to enforce a minimum down time longer than one step.
-      if (downSteps > 1) {
+      if (needStops) {
         const d = b.addVar(`stop_${hp.id}_${t}`, 0, 1);
         stops.push(d);
         b.addCon(`hpstop_${hp.id}_${t}`, hp.id, prevOn === null ? [[d, 1], [u, 1]] : [[d, 1], [u, 1], [prevOn, -1]], ">=", prevOn === null ? prevConst : 0);
       }
 
       // Ramp: up by R per step (a start may jump to minimum load), down by R unless stopping.
-      const rampKw = hp.rampKwPerMin * stepMin;
+      const rampKw = hp.rampKwPerMin * dtH[t]! * 60;
       if (rampKw < hp.heatMaxKw) {
         const prevQ = t === 0 ? null : v.heat[t - 1]!;
         const q0 = st.on ? st.heatKw : 0;
@@ -68,20 +71,20 @@ export function addHeatPumps(ctx: FormulationContext): HpVars[] {
         b.addCon(`hprampdown_${hp.id}_${t}`, hp.id, prevQ === null ? [[q, -1], [u, hp.heatMaxKw]] : [[prevQ, 1], [q, -1], [u, hp.heatMaxKw]], "<=", rampKw + hp.heatMaxKw - (prevQ === null ? q0 : 0));
       }
       // Minimum up time: a start in the last U steps keeps the unit on; minimum down time likewise for stops.
-      if (upSteps > 1) {
+      if (needStarts) {
         const terms: [number, number][] = [[u, -1]];
-        for (let k = Math.max(0, t - upSteps + 1); k <= t; k++) terms.push([v.start[k]!, 1]);
+        for (let k = upFrom[t]!; k <= t; k++) terms.push([v.start[k]!, 1]);
         b.addCon(`hpminup_${hp.id}_${t}`, hp.id, terms, "<=", 0);
       }
-      if (downSteps > 1) {
+      if (needStops) {
         const terms: [number, number][] = [[u, 1]];
-        for (let k = Math.max(0, t - downSteps + 1); k <= t; k++) terms.push([stops[k]!, 1]);
+        for (let k = downFrom[t]!; k <= t; k++) terms.push([stops[k]!, 1]);
         b.addCon(`hpmindown_${hp.id}_${t}`, hp.id, terms, "<=", 1);
       }
 
       ctx.cooling[t]!.push([q, 1 - 1 / cop]);
       ctx.hotLoop[t]!.push([q, 1]);
-      b.addObj(q, -(ctx.elecEurPerKwh[t]! / cop) * dtH);
+      b.addObj(q, -(ctx.elecEurPerKwh[t]! / cop) * dtH[t]!);
       b.addObj(s, -hp.startCostEur);
     }
     return v;

@@ -7,7 +7,7 @@ export function addNetwork(ctx: FormulationContext): number[] {
   for (let t = 0; t < n; t++) {
     const maxKw = Math.max(0, Math.min(f.dhDemandKw[t]!, m.network.contractMaxKw));
     const v = b.addVar(`dh_sold_${t}`, 0, maxKw);
-    b.addObj(v, (m.economics.heatSaleEurPerMwh / 1000) * dtH);
+    b.addObj(v, (m.economics.heatSaleEurPerMwh / 1000) * dtH[t]!);
     ctx.hotLoop[t]!.push([v, -1]);
     sold.push(v);
   }

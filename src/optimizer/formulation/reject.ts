@@ -20,8 +20,8 @@ export function addReject(ctx: FormulationContext): RejectVars {
     }
     const dump = b.addVar(`dump_${t}`, 0, dumpMax);
     const chl = b.addVar(`chiller_${t}`, 0, chillerMax);
-    b.addObj(dump, -m.dryCoolers.fanFraction * ctx.elecEurPerKwh[t]! * dtH);
-    b.addObj(chl, -(ctx.elecEurPerKwh[t]! / chillerEerAt(m, outC)) * dtH);
+    b.addObj(dump, -m.dryCoolers.fanFraction * ctx.elecEurPerKwh[t]! * dtH[t]!);
+    b.addObj(chl, -(ctx.elecEurPerKwh[t]! / chillerEerAt(m, outC)) * dtH[t]!);
     ctx.cooling[t]!.push([dump, 1], [chl, 1]);
     v.dump.push(dump);
     v.chiller.push(chl);

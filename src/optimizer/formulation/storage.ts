@@ -21,13 +21,13 @@ export function addStorage(ctx: FormulationContext): StorageVars | null {
   if (!st) return null;
   const tank = st.tank;
   const alpha = tank.uaKwPerK / tankThermalCapacityKwhPerK(tank);
-  const a = Math.exp(-alpha * dtH);
-  const k = alpha > 0 ? (1 - a) / alpha : dtH;
   const l0Kw = Math.max(0, tank.uaKwPerK * (tank.returnTempC - tank.ambientTempC));
   const eta = st.efficiency;
   const v: StorageVars = { charge: [], discharge: [], energy: [] };
   const e0 = Math.min(st.capacityKwh, Math.max(0, ctx.s.storageEnergyKwh));
   for (let t = 0; t < n; t++) {
+    const a = Math.exp(-alpha * dtH[t]!);
+    const k = alpha > 0 ? (1 - a) / alpha : dtH[t]!;
     const ch = b.addVar(`st_charge_${t}`, 0, st.chargeMaxKw);
     const dis = b.addVar(`st_discharge_${t}`, 0, st.dischargeMaxKw);
     const e = b.addVar(`st_energy_${t}`, 0, st.capacityKwh);

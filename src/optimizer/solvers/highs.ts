@@ -64,6 +64,13 @@ function statusOf(code: number, hasValues: boolean): SolveStatus {
   return "error";
 }
 
+/** The gap HiGHS proved (it may stop on the absolute gap before the relative one), else the one it was asked for. */
+function reportedGapPct(hm: { info: { get(k: string): unknown } }, status: SolveStatus, asked: number): number | null {
+  if (status !== "optimal") return null;
+  const g = Number(hm.info.get("mip_gap"));
+  return Number.isFinite(g) ? Math.max(0, g) * 100 : asked * 100;
+}
+
 /**
  * HiGHS (WebAssembly, MIT), given the model as arrays in our own column order (no LP text to parse), with an
  * optional MIP start: the controller passes its previous plan's on/off decisions, which HiGHS completes and uses
@@ -83,6 +90,7 @@ export async function createHighsSolver(): Promise<Solver> {
         hm.options.set("output_flag", false);
         hm.options.set("time_limit", Math.max(0.001, opts.timeLimitMs / 1000));
         hm.options.set("mip_rel_gap", gap);
+        if (opts.mipAbsGapEur !== undefined) hm.options.set("mip_abs_gap", opts.mipAbsGapEur);
         hm.options.set("mip_detect_symmetry", false);
         hm.passModel(toModelData(highs, model));
         if (opts.start && opts.start.vars.length) hm.setSolution({ indices: Int32Array.from(opts.start.vars), values: Float64Array.from(opts.start.values) });
@@ -95,7 +103,7 @@ export async function createHighsSolver(): Promise<Solver> {
         const solveMs = performance.now() - t0;
         if (status !== "optimal" && status !== "feasible") return { status, objective: null, values: null, gapPct: null, solveMs, detail };
         const values = Float64Array.from(hm.getSolution().colValue);
-        return { status, objective: hm.getObjectiveValue(), values, gapPct: status === "optimal" ? gap * 100 : null, solveMs, detail };
+        return { status, objective: hm.getObjectiveValue(), values, gapPct: reportedGapPct(hm, status, gap), solveMs, detail };
       } catch (e) {
         return { status: "error", objective: null, values: null, gapPct: null, solveMs: performance.now() - t0, detail: e instanceof Error ? e.message : String(e) };
       } finally {

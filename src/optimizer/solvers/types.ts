@@ -24,6 +24,11 @@ export interface SolveOptions {
   timeLimitMs: number;
   /** Relative MIP gap at which a backend may stop and call the result optimal (default 1e-4). */
   mipRelGap?: number;
+  /**
+   * Absolute MIP gap (€) at which a backend may stop: a relative gap alone is unreachable when the objective is
+   * near zero (a summer day whose sales barely pay the electricity), where it would chase cents to the time limit.
+   */
+  mipAbsGapEur?: number;
   /** A MIP start: values for some variables (model indices), typically the previous plan's on/off decisions. */
   start?: { vars: number[]; values: number[] };
 }
