@@ -39,7 +39,7 @@ const benches: Bench[] = [
   },
   {
     name: "sim-winter-week-mpc",
-    target: "paris-winter-week with mpc (672 plans of 96 steps), all outputs written, ≤ 60 s wall",
+    target: "paris-winter-week with mpc (672 plans of 36 move-blocked steps over 24 h), all outputs written, ≤ 60 s wall",
     targetS: 60,
     args: (out) => ["simulate", "simulations/paris-winter-week.yaml", "--controller", "mpc", "--out", out],
   },
