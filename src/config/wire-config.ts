@@ -1,0 +1,141 @@
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+import { InputError } from "./errors.ts";
+import { loadYamlFile } from "./load.ts";
+import type { TagLimits } from "../io/quality.ts";
+
+/**
+ * The plant-wire part of the daemon config (`chaleur.yaml`): where the OPC UA server is and how to trust it, which
+ * node carries which measurement with its plausibility limits (DESIGN §4), and where each PLC's register map and
+ * endpoint are. Secrets are never in the file: the password comes from an environment variable it names.
+ */
+
+const num = z.number().finite();
+
+const tag = z
+  .object({
+    node: z.string().regex(/^(ns=\d+;)?[isgb]=.+$/, "an OPC UA node id like ns=1;s=dc.it_heat_kw"),
+    measurement: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, "a measurement name like dc.it_heat_kw"),
+    kind: z.enum(["number", "boolean"]).default("number"),
+    min: num,
+    max: num,
+    max_age_s: num.positive(),
+    max_rate_per_s: num.positive().optional(),
+    /** Flag a value unchanged for longer than max_age_s (noisy analog sensors only). */
+    frozen_check: z.boolean().default(false),
+  })
+  .strict()
+  .refine((t) => t.min <= t.max, { message: "min ≤ max", path: ["max"] });
+
+const opcua = z
+  .object({
+    endpoint: z.string().regex(/^opc\.tcp:\/\/[^/\s]+(:\d+)?(\/.*)?$/, "an opc.tcp://host:port URL"),
+    security_mode: z.enum(["None", "Sign", "SignAndEncrypt"]),
+    security_policy: z.enum(["None", "Basic256Sha256"]),
+    username: z.string().min(1).optional(),
+    /** Name of the environment variable holding the password (never the password itself). */
+    password_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name like CHALEUR_OPCUA_PASSWORD").optional(),
+    /** Accept any server certificate: the demo only, never on a plant. */
+    auto_accept_server_certificate: z.boolean().default(false),
+    publishing_interval_ms: num.min(10).max(60_000).default(250),
+    reconnect_max_delay_s: num.positive().max(600).default(10),
+    tags: z.array(tag).min(1),
+  })
+  .strict()
+  .refine((o) => (o.security_mode === "None") === (o.security_policy === "None"), { message: "security_mode None goes with security_policy None, and only with it", path: ["security_policy"] })
+  .refine((o) => (o.username === undefined) === (o.password_env === undefined), { message: "username and password_env together, or neither", path: ["password_env"] });
+
+const plc = z
+  .object({
+    map: z.string().min(1),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+  })
+  .strict();
+
+export const wireSchema = z
+  .object({
+    /** Certificates, trust lists and the history live here (relative to this file). */
+    data_dir: z.string().min(1),
+    opcua,
+    modbus: z
+      .object({
+        timeout_ms: num.min(10).max(60_000).default(1000),
+        plcs: z.array(plc).min(1),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type WireFile = z.infer<typeof wireSchema>;
+
+export interface TagConfig extends TagLimits {
+  nodeId: string;
+  measurement: string;
+  kind: "number" | "boolean";
+}
+
+export interface WireConfig {
+  file: string;
+  dataDir: string;
+  opcua: {
+    endpoint: string;
+    securityMode: "None" | "Sign" | "SignAndEncrypt";
+    securityPolicy: "None" | "Basic256Sha256";
+    username?: string;
+    passwordEnv?: string;
+    autoAcceptServerCertificate: boolean;
+    publishingIntervalMs: number;
+    reconnectMaxDelayS: number;
+    tags: TagConfig[];
+  };
+  modbus: { timeoutMs: number; plcs: { mapFile: string; host: string; port: number }[] };
+}
+
+export function resolveWire(f: WireFile, file: string): WireConfig {
+  const dir = dirname(file);
+  const seen = new Map<string, number>();
+  f.opcua.tags.forEach((t, i) => {
+    const j = seen.get(t.measurement);
+    if (j !== undefined) throw new InputError(file, `opcua.tags[${i}].measurement`, `each measurement once`, `'${t.measurement}' is also tags[${j}]`);
+    seen.set(t.measurement, i);
+  });
+  return {
+    file,
+    dataDir: resolve(dir, f.data_dir),
+    opcua: {
+      endpoint: f.opcua.endpoint,
+      securityMode: f.opcua.security_mode,
+      securityPolicy: f.opcua.security_policy,
+      ...(f.opcua.username !== undefined ? { username: f.opcua.username } : {}),
+      ...(f.opcua.password_env !== undefined ? { passwordEnv: f.opcua.password_env } : {}),
+      autoAcceptServerCertificate: f.opcua.auto_accept_server_certificate,
+      publishingIntervalMs: f.opcua.publishing_interval_ms,
+      reconnectMaxDelayS: f.opcua.reconnect_max_delay_s,
+      tags: f.opcua.tags.map((t) => ({
+        nodeId: t.node,
+        measurement: t.measurement,
+        kind: t.kind,
+        min: t.min,
+        max: t.max,
+        maxAgeS: t.max_age_s,
+        ...(t.max_rate_per_s !== undefined ? { maxRatePerS: t.max_rate_per_s } : {}),
+        detectFrozen: t.frozen_check,
+      })),
+    },
+    modbus: { timeoutMs: f.modbus.timeout_ms, plcs: f.modbus.plcs.map((p) => ({ mapFile: resolve(dir, p.map), host: p.host, port: p.port })) },
+  };
+}
+
+/** The password for the OPC UA user, from the environment variable the config names. */
+export function opcuaPassword(w: WireConfig, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!w.opcua.passwordEnv) return undefined;
+  const p = env[w.opcua.passwordEnv];
+  if (p === undefined || p === "") throw new InputError(w.file, "opcua.password_env", `the environment variable ${w.opcua.passwordEnv} to be set`, "it is not");
+  return p;
+}
+
+export function loadWireConfig(file: string): WireConfig {
+  const f = loadYamlFile(wireSchema, file);
+  return resolveWire(f, file);
+}
