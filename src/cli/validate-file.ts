@@ -1,22 +1,27 @@
 import { InputError } from "../config/errors.ts";
 import { parseYaml, readTextFile } from "../config/load.ts";
 import { modelFromData } from "../config/plant-model.ts";
+import { describePlcMap, plcMapFromData } from "../config/plc-schema.ts";
 import { loadScenario } from "../config/scenario.ts";
 
 /** Recognises what kind of chaleur file this is and validates it fully; returns a one-line summary. */
 export function validateFile(file: string): string {
   const data = parseYaml(readTextFile(file), file);
-  if (data === null || typeof data !== "object" || Array.isArray(data)) throw new InputError(file, "(top level)", "a mapping (a plant model or a scenario)");
+  if (data === null || typeof data !== "object" || Array.isArray(data)) throw new InputError(file, "(top level)", "a mapping (a plant model, a scenario or a PLC register map)");
   const keys = new Set(Object.keys(data));
   if (keys.has("facility_water") || keys.has("heat_pumps")) {
     const m = modelFromData(data, file);
     const parts = [`${m.heatPumps.length} heat pumps`, m.storage ? `store ${(m.storage.capacityKwh / 1000).toFixed(2)} MWh` : "no store", m.greenhouse ? `greenhouse ${m.greenhouse.spec.areaM2} m²` : "no greenhouse"];
     return `${file}: valid plant model '${m.name}' (${parts.join(", ")})`;
   }
+  if (keys.has("plc") || keys.has("registers")) {
+    const p = plcMapFromData(data, file);
+    return `${file}: valid register map '${p.plc}' (${describePlcMap(p)})`;
+  }
   if (keys.has("start") || keys.has("model")) {
     const s = loadScenario(file);
     const days = (s.endMs - s.startMs) / 86_400_000;
     return `${file}: valid scenario '${s.name}' (${days} days on '${s.model.name}', ${s.events.length} events)`;
   }
-  throw new InputError(file, "(top level)", "a plant model (with facility_water, heat_pumps, …) or a scenario (with model, start, duration)");
+  throw new InputError(file, "(top level)", "a plant model (with facility_water, heat_pumps, …), a scenario (with model, start, duration) or a PLC register map (with plc, unit_id, registers)");
 }
