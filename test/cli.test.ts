@@ -32,12 +32,19 @@ function expectOneLineError(r: ReturnType<typeof chaleur>, pattern: RegExp) {
 }
 
 describe("chaleur validate: bad files", () => {
-  it("accepts the shipped models and scenarios", () => {
-    for (const f of ["models/paris-chapelle.yaml", "models/liquid-cooled-campus.yaml", "simulations/paris-year.yaml", "simulations/paris-2023-real.yaml"]) {
+  it("accepts the shipped models, scenarios, register maps and wire config", () => {
+    for (const f of ["models/paris-chapelle.yaml", "models/liquid-cooled-campus.yaml", "simulations/paris-year.yaml", "simulations/paris-2023-real.yaml", "plc/heat-pumps.yaml", "config/chaleur-demo.yaml"]) {
       const r = chaleur("validate", f);
       expect(r.code, r.err).toBe(0);
-      expect(r.out).toMatch(/valid (plant model|scenario)/);
+      expect(r.err).toBe("");
+      expect(r.out).toMatch(/valid (plant model|scenario|register map|wire config)/);
     }
+  });
+
+  it("a wire config pointing at a register map that does not exist", () => {
+    const demo = readFileSync(join(root, "config/chaleur-demo.yaml"), "utf8").replace("../data/demo", join(dir, "data")).replaceAll("../plc/", join(root, "plc") + "/");
+    const w = write("wire.yaml", demo.replace("substation.yaml", "nowhere.yaml"));
+    expectOneLineError(chaleur("validate", w), /plc\/nowhere\.yaml: expected an existing readable file/);
   });
 
   it("wrong type", () => {

@@ -7,6 +7,9 @@ import { CONTROLLERS, simulateScenario } from "../sim/run.ts";
 import { progressBar } from "./progress.ts";
 import { DEFAULT_SOLVER, SOLVERS } from "../optimizer/solvers/index.ts";
 import { validateFile } from "./validate-file.ts";
+import type { SimPlantCliOptions } from "./sim-plant.ts";
+
+const PLC_MAPS = ["heat-pumps", "substation", "greenhouse"].map((n) => resolve(import.meta.dirname, "../../plc", `${n}.yaml`));
 
 /** Exit codes: 0 ok, 1 internal failure, 2 bad input (one line naming file, field and what was expected). */
 const EXIT_BAD_INPUT = 2;
@@ -56,8 +59,26 @@ function buildProgram(): Command {
     });
 
   program
+    .command("sim-plant")
+    .description("The plant simulator behind real OPC UA and Modbus TCP servers (PLC watchdogs included), until Ctrl-C")
+    .requiredOption("--model <file>", "plant model (YAML)")
+    .option("--opcua-port <port>", "OPC UA server port", "4840")
+    .option("--modbus-port <port>", "Modbus TCP port of the first PLC; the others follow (+1, +2, …)", "5020")
+    .option("--speed <n>", "simulated seconds per wall-clock second", "1")
+    .option("--plc <files...>", "PLC register maps", PLC_MAPS)
+    .option("--data-dir <dir>", "certificates and trust lists", "data/sim-plant")
+    .option("--user <name>", "OPC UA user (password: $CHALEUR_OPCUA_PASSWORD, else 'demo')", "chaleur")
+    .option("--no-auto-accept", "accept only client certificates in the trusted folder (default: any, as a demo)")
+    .option("--log-every-s <s>", "print the plant's state every so many seconds", "60")
+    .action(async (o: SimPlantCliOptions) => {
+      // Loaded on demand: node-opcua takes seconds to import, which no other command should pay.
+      const { runSimPlant } = await import("./sim-plant.ts");
+      await runSimPlant(o);
+    });
+
+  program
     .command("validate")
-    .description("Check a plant model or scenario file; prints a summary or one line naming the problem")
+    .description("Check a plant model, scenario, PLC register map or wire config; prints a summary or one line naming the problem")
     .argument("<file>", "YAML file to check")
     .action((file: string) => {
       console.log(validateFile(file));

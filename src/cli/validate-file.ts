@@ -1,5 +1,6 @@
 import { InputError } from "../config/errors.ts";
-import { parseYaml, readTextFile } from "../config/load.ts";
+import { parseYaml, readTextFile, validate } from "../config/load.ts";
+import { resolveWire, wireSchema } from "../config/wire-config.ts";
 import { modelFromData } from "../config/plant-model.ts";
 import { describePlcMap, plcMapFromData } from "../config/plc-schema.ts";
 import { loadScenario } from "../config/scenario.ts";
@@ -18,10 +19,16 @@ export function validateFile(file: string): string {
     const p = plcMapFromData(data, file);
     return `${file}: valid register map '${p.plc}' (${describePlcMap(p)})`;
   }
+  if (keys.has("opcua") || keys.has("modbus")) {
+    const w = resolveWire(validate(wireSchema, data, file), file);
+    // The PLC maps it names must load too: a daemon config is only as good as the maps it points at.
+    const maps = w.modbus.plcs.map((p) => plcMapFromData(parseYaml(readTextFile(p.mapFile), p.mapFile), p.mapFile));
+    return `${file}: valid wire config (${w.opcua.tags.length} tags from ${w.opcua.endpoint}, ${w.opcua.securityMode}; PLCs ${maps.map((m) => m.plc).join(", ")})`;
+  }
   if (keys.has("start") || keys.has("model")) {
     const s = loadScenario(file);
     const days = (s.endMs - s.startMs) / 86_400_000;
     return `${file}: valid scenario '${s.name}' (${days} days on '${s.model.name}', ${s.events.length} events)`;
   }
-  throw new InputError(file, "(top level)", "a plant model (with facility_water, heat_pumps, …), a scenario (with model, start, duration) or a PLC register map (with plc, unit_id, registers)");
+  throw new InputError(file, "(top level)", "a plant model (with facility_water, heat_pumps, …), a scenario (with model, start, duration), a PLC register map (with plc, unit_id, registers) or a wire config (with opcua, modbus)");
 }

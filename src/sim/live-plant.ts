@@ -21,6 +21,8 @@ export interface LiveValue {
 export interface LivePlant {
   readonly simMs: number;
   advanceTo(simMs: number, sp: Setpoints): void;
+  /** The physical state, to carry it into a new weather window. */
+  snapshot(): PlantState;
   /** What a controller would observe now (the offline engine's view, for tests and the demo's local control). */
   observation(): Observation;
   measurements(): Map<string, LiveValue>;
@@ -50,9 +52,9 @@ export function liveScenario(m: PlantModel, startMs: number, days: number, seed:
 /** Largest physics step when catching up (s): the exact step solutions hold at any step, this keeps COPs current. */
 const MAX_STEP_S = 60;
 
-export function createLivePlant(sc: Scenario, inputs: ScenarioInputs = buildInputs(sc)): LivePlant {
+export function createLivePlant(sc: Scenario, inputs: ScenarioInputs = buildInputs(sc), initial?: PlantState): LivePlant {
   const m = sc.model;
-  let state: PlantState = initialPlantState(m);
+  let state: PlantState = initial ?? initialPlantState(m);
   let simMs = sc.startMs;
   let flows: StepFlows | null = null;
 
@@ -87,6 +89,9 @@ export function createLivePlant(sc: Scenario, inputs: ScenarioInputs = buildInpu
         flows = r.flows;
         simMs += dtS * 1000;
       }
+    },
+    snapshot(): PlantState {
+      return state;
     },
     observation(): Observation {
       return observe(m, state, inputsAt(simMs), priceAt(simMs));

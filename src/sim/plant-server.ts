@@ -1,0 +1,127 @@
+import type { PlantModel } from "../config/plant-model.ts";
+import type { PlcMap } from "../config/plc-schema.ts";
+import { forecastCatalogue, measurementCatalogue } from "../io/catalogue.ts";
+import { feedbackRegisterName, setpointsFromRegisters } from "./plc-setpoints.ts";
+import { startOpcuaServer, type OpcuaPlantServer, type MeasurementUpdate } from "../io/opcua/server.ts";
+import { PlcLogic } from "../io/modbus/plc-logic.ts";
+import { startPlcServer, type PlcServer } from "../io/modbus/server.ts";
+import { createLivePlant, liveScenario, type LivePlant } from "./live-plant.ts";
+
+/**
+ * `chaleur sim-plant`: the offline plant's physics in (accelerated) real time behind the protocols of the real plant:
+ * an OPC UA server with the measurements and forecasts, and one Modbus TCP server per PLC whose effective setpoints
+ * (after the PLC's clamps and watchdog) drive the physics. Every tick: PLC setpoints → physics → OPC UA + feedback.
+ */
+export interface SimPlantOptions {
+  model: PlantModel;
+  plcMaps: PlcMap[];
+  opcuaPort: number;
+  /** PLC k listens on modbusPort + k (0: free ports). */
+  modbusPort: number;
+  /** Simulated seconds per wall second. */
+  speed: number;
+  dataDir: string;
+  users: { username: string; password: string }[];
+  autoAcceptCertificates: boolean;
+  host?: string;
+  tickMs?: number;
+  seed?: number;
+  /** Wall clock (ms), injectable for tests; the PLC watchdogs run on it too, as real PLCs run on their own time. */
+  clock?: () => number;
+  /** Simulated start time (default: the wall clock's current minute). */
+  simStartMs?: number;
+}
+
+export interface SimPlant {
+  opcua: OpcuaPlantServer;
+  plcs: { map: PlcMap; logic: PlcLogic; server: PlcServer }[];
+  live: LivePlant;
+  /** One cycle now (the timer calls it every tickMs). */
+  tick(): void;
+  stop(): Promise<void>;
+}
+
+const FORECAST_HOURS = 48;
+/** Days of weather and prices generated at a time; the plant rolls over to a fresh window when it reaches the end. */
+const WINDOW_DAYS = 30;
+
+export async function startSimPlant(o: SimPlantOptions): Promise<SimPlant> {
+  const clock = o.clock ?? Date.now;
+  const simStartMs = o.simStartMs ?? Math.floor(clock() / 60_000) * 60_000;
+  const seed = o.seed ?? 1;
+  let live = createLivePlant(liveScenario(o.model, simStartMs, WINDOW_DAYS, seed));
+  let windowEndMs = simStartMs + WINDOW_DAYS * 86_400_000;
+  const catalogue = measurementCatalogue(o.model);
+  const opcua = await startOpcuaServer({
+    port: o.opcuaPort,
+    dataDir: o.dataDir,
+    measurements: catalogue,
+    forecasts: forecastCatalogue(),
+    users: o.users,
+    autoAcceptCertificates: o.autoAcceptCertificates,
+  });
+  const plcs: SimPlant["plcs"] = [];
+  try {
+    for (const [k, map] of o.plcMaps.entries()) {
+      const logic = new PlcLogic(map, clock);
+      const server = await startPlcServer({ map, logic, host: o.host ?? "127.0.0.1", port: o.modbusPort === 0 ? 0 : o.modbusPort + k });
+      plcs.push({ map, logic, server });
+    }
+  } catch (e) {
+    await Promise.all(plcs.map((p) => p.server.close()));
+    await opcua.stop();
+    throw e;
+  }
+  const measurementOf = new Map(catalogue.map((c) => [feedbackRegisterName(c.name), c.name]));
+  const feedback = plcs.map((p) => p.map.registers.filter((r) => r.access === "r" && r.name !== "status").map((r) => r.name));
+  let dhEnergyKwh = 0;
+  let lastForecastWallMs = -Infinity;
+
+  function tick(): void {
+    const wallMs = clock();
+    const targetMs = simStartMs + (wallMs - wallStartMs) * o.speed;
+    if (targetMs >= windowEndMs - FORECAST_HOURS * 3_600_000) {
+      // Roll the weather window forward, keeping the plant's state: a new window starts where this one is.
+      live = createLivePlant(liveScenario(o.model, live.simMs, WINDOW_DAYS, seed), undefined, live.snapshot());
+      windowEndMs = live.simMs + WINDOW_DAYS * 86_400_000;
+    }
+    const regs: Record<string, number> = {};
+    for (const p of plcs) Object.assign(regs, p.logic.effective());
+    const beforeMs = live.simMs;
+    live.advanceTo(targetMs, setpointsFromRegisters(o.model, regs));
+    const values = live.measurements();
+    dhEnergyKwh += (Number(values.get("dh.sold_kw")?.value ?? 0) * (live.simMs - beforeMs)) / 3_600_000;
+    // Source timestamps are wall time: the instant the value was produced, which is what a client ages it against.
+    const updates = new Map<string, MeasurementUpdate>();
+    for (const [name, v] of values) updates.set(name, { value: v.value, sourceMs: wallMs });
+    opcua.update(updates);
+    plcs.forEach((p, k) => {
+      for (const name of feedback[k]!) {
+        const measurement = name === "dh_energy_kwh" ? dhEnergyKwh : values.get(measurementOf.get(name) ?? "")?.value;
+        if (measurement !== undefined) p.logic.setFeedback(name, Number(measurement));
+      }
+    });
+    if (wallMs - lastForecastWallMs >= 60_000) {
+      opcua.updateForecasts(live.forecasts(FORECAST_HOURS));
+      lastForecastWallMs = wallMs;
+    }
+  }
+
+  // Simulated time starts once the servers are up (their start-up takes seconds, which --speed would multiply).
+  const wallStartMs = clock();
+  tick();
+  const timer = setInterval(tick, o.tickMs ?? 250);
+  return {
+    opcua,
+    plcs,
+    get live() {
+      return live;
+    },
+    tick,
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(plcs.map((p) => p.server.close()));
+      await opcua.stop();
+    },
+  };
+}
