@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { median, summary } from "./stats.ts";
 import { benchPlan } from "./plan.ts";
+import { benchWire } from "./wire.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, only: { type: "string" }, heavy: { type: "boolean", default: false } } });
@@ -55,6 +56,9 @@ const benches: Bench[] = [
 let failed = false;
 if (!values.only || values.only === "plan") {
   failed ||= !(await benchPlan({ highs: 15, jslp: runs > 3 ? 3 : 1, glpsol: 15 }));
+}
+if (!values.only || values.only === "wire") {
+  failed ||= !(await benchWire(500));
 }
 const selected = benches.filter((x) => (values.only ? x.name === values.only : !x.heavy || values.heavy));
 for (const b of selected) {
