@@ -35,3 +35,20 @@ describe("controllers on paris-winter-week", () => {
     expect(oracle.greenhouse_discomfort_kh).toBeLessThanOrEqual(rule.greenhouse_discomfort_kh);
   });
 });
+
+describe("controllers on the fault week and the heatwave", () => {
+  for (const file of ["simulations/paris-winter-week-faults.yaml", "simulations/paris-summer-heatwave-week.yaml"]) {
+    it(`${file}: mpc ≥ rule, oracle ≥ mpc in net value; cooling holds; greenhouse no worse than rule`, { timeout: 600_000 }, async () => {
+      const rule = await kpisOf(file, "rule");
+      const mpc = await kpisOf(file, "mpc");
+      const oracle = await kpisOf(file, "oracle");
+      for (const k of [rule, mpc, oracle]) expect(k.cooling_violation_min).toBe(0);
+      expect(mpc.net_value_eur).toBeGreaterThanOrEqual(rule.net_value_eur);
+      expect(oracle.net_value_eur).toBeGreaterThanOrEqual(mpc.net_value_eur);
+      expect(mpc.greenhouse_discomfort_kh).toBeLessThanOrEqual(rule.greenhouse_discomfort_kh);
+      expect(oracle.greenhouse_discomfort_kh).toBeLessThanOrEqual(rule.greenhouse_discomfort_kh);
+      const captured = (mpc.net_value_eur - rule.net_value_eur) / (oracle.net_value_eur - rule.net_value_eur);
+      console.log(`${file}: rule ${rule.net_value_eur} €, mpc ${mpc.net_value_eur} €, oracle ${oracle.net_value_eur} €, captured fraction ${captured.toFixed(3)}`);
+    });
+  }
+});
