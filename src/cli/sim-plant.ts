@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { LogLevel, setLogLevel } from "node-opcua";
 import { InputError } from "../config/errors.ts";
 import { loadModel } from "../config/plant-model.ts";
 import { loadPlcMap } from "../config/plc-schema.ts";
@@ -26,6 +27,9 @@ function port(name: string, v: string): number {
 export async function runSimPlant(o: SimPlantCliOptions): Promise<void> {
   const speed = Number(o.speed);
   if (!(speed > 0 && speed <= 3600)) throw new InputError("--speed", "", "a number > 0 and ≤ 3600 (simulated seconds per second)", `got '${o.speed}'`);
+  // node-opcua's warnings include a Node 20 notice about RSA PKCS#1 v1.5 decryption, which only Basic128Rsa15 uses
+  // (not offered here); errors still print.
+  setLogLevel(LogLevel.Error);
   const model = loadModel(o.model);
   const maps = o.plc.map((f) => loadPlcMap(f));
   let password = process.env.CHALEUR_OPCUA_PASSWORD;
