@@ -9,7 +9,6 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { median, summary } from "./stats.ts";
 import { benchPlan } from "./plan.ts";
-import { benchWire } from "./wire.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, only: { type: "string" }, heavy: { type: "boolean", default: false } } });
@@ -58,6 +57,8 @@ if (!values.only || values.only === "plan") {
   failed ||= !(await benchPlan({ highs: 15, jslp: runs > 3 ? 3 : 1, glpsol: 15 }));
 }
 if (!values.only || values.only === "wire") {
+  // Loaded only here: node-opcua takes seconds to import.
+  const { benchWire } = await import("./wire.ts");
   failed ||= !(await benchWire(500));
 }
 const selected = benches.filter((x) => (values.only ? x.name === values.only : !x.heavy || values.heavy));
