@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../src/io/free-port.ts";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import ModbusRTU from "modbus-serial";
@@ -9,14 +9,6 @@ import ModbusRTU from "modbus-serial";
 const root = resolve(import.meta.dirname, "..");
 const main = join(root, "src/cli/main.ts");
 
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const s = createServer().listen(0, () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => done(p));
-    });
-  });
-}
 
 describe("chaleur sim-plant (the command)", () => {
   it("starts, serves the PLCs over Modbus (safe at power-up, status 1), and stops cleanly on SIGTERM", { timeout: 60_000 }, async () => {

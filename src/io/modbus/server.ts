@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from "node:net";
+import { freePort } from "../free-port.ts";
 import { ServerTCP } from "modbus-serial";
 import type { PlcMap } from "../../config/plc-schema.ts";
 import type { PlcLogic } from "./plc-logic.ts";
@@ -38,17 +38,6 @@ export async function startPlcServer(opts: PlcServerOptions): Promise<PlcServer>
       if (attempt >= 5 || !(e instanceof Error && /EADDRINUSE/.test(e.message))) throw e;
     }
   }
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen({ host, port: 0 }, () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function listen(opts: PlcServerOptions, port: number): Promise<PlcServer> {

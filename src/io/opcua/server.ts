@@ -1,5 +1,5 @@
 import { timingSafeEqual, createHash } from "node:crypto";
-import { createServer } from "node:net";
+import { freePort } from "../free-port.ts";
 import { join } from "node:path";
 import { DataType, OPCUAServer, SecurityPolicy, StatusCodes, Variant, VariantArrayType } from "node-opcua";
 import type { ForecastSpec, MeasurementSpec } from "../catalogue.ts";
@@ -50,17 +50,6 @@ export interface OpcuaPlantServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // Constant-time comparison of digests: neither the length nor the content of a wrong guess leaks through timing.
 function samePassword(a: string, b: string): boolean {
