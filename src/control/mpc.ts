@@ -83,8 +83,7 @@ export function capGreenhouseHeat(m: PlantModel, sp: Setpoints, obs: Observation
  */
 export function shiftedStart(plan: Plan, timeMs: number, grid: readonly number[]): Map<string, number> {
   const start = new Map<string, number>();
-  const last = plan.steps[plan.steps.length - 1];
-  if (!last) return start;
+  if (plan.steps.length === 0) return start;
   let k = 0;
   let t0 = timeMs;
   for (let t = 0; t < grid.length; t++) {
