@@ -165,4 +165,14 @@ describe("sim-plant on the wire", () => {
     expect((await modbus.readRegisters(["heat-pumps.status"])).get("heat-pumps.status")!.value).toBe(0);
     expect(plant.plcs[0]!.logic.effective().hp1_enable).toBe(1);
   }, 60_000);
+  it("after a stall (a suspended PC) the plant resumes where it was instead of replaying hours of physics", async () => {
+    const before = plant.live.simMs;
+    nowMs += 10 * 3_600_000; // 10 h of wall time at 60× would be 25 simulated days
+    plant.tick();
+    expect(plant.live.simMs - before).toBe(3_600_000);
+    const after = plant.live.simMs;
+    nowMs += 1000; // and then it runs on at its speed from there
+    plant.tick();
+    expect(plant.live.simMs - after).toBe(60_000);
+  });
 });

@@ -60,3 +60,27 @@ describe("measurement quality", () => {
     expect(ageSample(lim, s.sample, s.history, 1).quality).toBe("bad_range");
   });
 });
+
+describe("measurement quality against clocks that misbehave", () => {
+  it("a source time ahead of the receiver's clock is refused, not fresh forever", () => {
+    const r = assessSample(lim, { value: 20, sourceMs: 3_600_000, receivedMs: 0, sourceGood: true }, undefined);
+    expect(r.sample).toMatchObject({ quality: "bad_source", detail: "source time 3600.0 s in the future" });
+    expect(assessSample(lim, { value: 20, sourceMs: 2000, receivedMs: 0, sourceGood: true }, undefined).sample.quality).toBe("good"); // within tolerance
+  });
+
+  it("a step flagged as a jump becomes good once it has lasted long enough to fit the rate limit", () => {
+    let h: TagHistory | undefined;
+    const a = assessSample(lim, raw(20, 0), h);
+    h = a.history;
+    const b = assessSample(lim, raw(40, 1000), h); // 20/s over 1 s: more than 2/s
+    expect(b.sample.quality).toBe("bad_rate");
+    expect(ageSample(lim, b.sample, b.history, 5000).quality).toBe("bad_rate"); // 20 K in 5 s: still too fast
+    expect(ageSample(lim, b.sample, b.history, 11_000).quality).toBe("good"); // 20 K in 11 s: a real step
+  });
+
+  it("a source clock stepping back does not turn every value into a jump", () => {
+    let h: TagHistory | undefined;
+    for (const [v, t] of [[20, 100_000], [20.5, 101_000]] as const) h = assessSample(lim, raw(v, t), h).history;
+    expect(assessSample(lim, raw(21, 40_000), h).sample.quality).toBe("good");
+  });
+});

@@ -33,6 +33,9 @@ export interface TagHistory {
   lastGoodMs?: number;
 }
 
+/** Source times further ahead of the receiver's clock than this are refused (ms). */
+const FUTURE_TOLERANCE_MS = 5000;
+
 function toNumber(v: unknown): number | null {
   if (typeof v === "number") return v;
   if (typeof v === "boolean") return v ? 1 : 0;
@@ -53,11 +56,14 @@ export function assessSample(limits: TagLimits, raw: RawSample, prev: TagHistory
   const history: TagHistory = { ...prev, lastValue: value, lastChangeMs: changed ? raw.sourceMs : prev!.lastChangeMs };
   const bad = (quality: Sample["quality"], detail: string) => ({ sample: { ...base, value, quality, detail }, history });
   if (!raw.sourceGood) return bad("bad_source", raw.sourceDetail ?? "source status not good");
+  // A source clock ahead of ours would make the value look fresh forever: never stale, never frozen.
+  if (raw.sourceMs > raw.receivedMs + FUTURE_TOLERANCE_MS) return bad("bad_source", `source time ${((raw.sourceMs - raw.receivedMs) / 1000).toFixed(1)} s in the future`);
   if (num === null) return bad("bad_type", `expected ${expectBoolean ? "a boolean" : "a number"}, got ${raw.value === null ? "null" : typeof raw.value}`);
   if (!Number.isFinite(num)) return bad("bad_nan", `not a finite number (${num})`);
   if (num < limits.min || num > limits.max) return bad("bad_range", `${num} outside [${limits.min}, ${limits.max}]`);
-  if (limits.maxRatePerS !== undefined && prev?.lastGoodValue !== undefined && prev.lastGoodMs !== undefined) {
-    const dtS = Math.max(1e-3, (raw.sourceMs - prev.lastGoodMs) / 1000);
+  // A source clock that stepped back makes the last good value useless as a reference: start the rate check afresh.
+  if (limits.maxRatePerS !== undefined && prev?.lastGoodValue !== undefined && prev.lastGoodMs !== undefined && raw.sourceMs > prev.lastGoodMs) {
+    const dtS = (raw.sourceMs - prev.lastGoodMs) / 1000;
     const rate = Math.abs(num - prev.lastGoodValue) / dtS;
     if (rate > limits.maxRatePerS) return bad("bad_rate", `changed ${rate.toPrecision(3)}/s, more than ${limits.maxRatePerS}/s`);
   }
@@ -71,9 +77,22 @@ export function assessSample(limits: TagLimits, raw: RawSample, prev: TagHistory
  * that has not changed for longer than that is frozen (a stuck sensor or gateway that keeps re-stamping it).
  */
 export function ageSample(limits: TagLimits, sample: Sample, history: TagHistory | undefined, nowMs: number): Sample {
+  if (sample.quality === "bad_rate") sample = rejudgeRate(limits, sample, history, nowMs);
   if (sample.quality !== "good") return sample;
   const maxAgeMs = limits.maxAgeS * 1000;
   if (nowMs - sample.sourceMs > maxAgeMs) return { ...sample, quality: "stale", detail: `source time ${((nowMs - sample.sourceMs) / 1000).toFixed(1)} s old, more than ${limits.maxAgeS} s` };
   if (limits.detectFrozen && history && nowMs - history.lastChangeMs > maxAgeMs) return { ...sample, quality: "frozen", detail: `unchanged for ${((nowMs - history.lastChangeMs) / 1000).toFixed(1)} s, more than ${limits.maxAgeS} s` };
   return sample;
+}
+
+/**
+ * A value flagged as a jump stays the latest one while nothing new arrives (a server that notifies on change only):
+ * once enough time has passed for the jump to fit the rate limit, it is a real step, not a spike, and is good.
+ */
+function rejudgeRate(limits: TagLimits, sample: Sample, history: TagHistory | undefined, nowMs: number): Sample {
+  if (limits.maxRatePerS === undefined || history?.lastGoodValue === undefined || history.lastGoodMs === undefined) return sample;
+  const dtS = (nowMs - history.lastGoodMs) / 1000;
+  if (dtS <= 0 || Math.abs(sample.value - history.lastGoodValue) / dtS > limits.maxRatePerS) return sample;
+  const { detail: _detail, ...rest } = sample;
+  return { ...rest, quality: "good" };
 }

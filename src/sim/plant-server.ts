@@ -42,6 +42,8 @@ export interface SimPlant {
 }
 
 const FORECAST_HOURS = 48;
+/** Most simulated time one tick may replay (ms). */
+const MAX_CATCH_UP_MS = 3_600_000;
 /** Days of weather and prices generated at a time; the plant rolls over to a fresh window when it reaches the end. */
 const WINDOW_DAYS = 30;
 
@@ -79,7 +81,14 @@ export async function startSimPlant(o: SimPlantOptions): Promise<SimPlant> {
 
   function tick(): void {
     const wallMs = clock();
-    const targetMs = simStartMs + (wallMs - wallStartMs) * o.speed;
+    let targetMs = anchorSimMs + (wallMs - anchorWallMs) * o.speed;
+    if (targetMs - live.simMs > MAX_CATCH_UP_MS) {
+      // After a suspend or a stall, do not block the event loop replaying hours of physics: the plant resumes from
+      // where it was, and simulated time slips by the gap.
+      targetMs = live.simMs + MAX_CATCH_UP_MS;
+      anchorSimMs = targetMs;
+      anchorWallMs = wallMs;
+    }
     if (targetMs >= windowEndMs - FORECAST_HOURS * 3_600_000) {
       // Roll the weather window forward, keeping the plant's state: a new window starts where this one is.
       live = createLivePlant(liveScenario(o.model, live.simMs, WINDOW_DAYS, seed), undefined, live.snapshot());
@@ -108,9 +117,20 @@ export async function startSimPlant(o: SimPlantOptions): Promise<SimPlant> {
   }
 
   // Simulated time starts once the servers are up (their start-up takes seconds, which --speed would multiply).
-  const wallStartMs = clock();
+  let anchorWallMs = clock();
+  let anchorSimMs = simStartMs;
   tick();
-  const timer = setInterval(tick, o.tickMs ?? 250);
+  let lastError = "";
+  const timer = setInterval(() => {
+    // A simulator that throws must say so, not die or go silent: it keeps serving and reports each new error once.
+    try {
+      tick();
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (msg !== lastError) process.stderr.write(`sim-plant: tick failed: ${msg}\n`);
+      lastError = msg;
+    }
+  }, o.tickMs ?? 250);
   return {
     opcua,
     plcs,
