@@ -27,6 +27,8 @@ const clock = () => nowMs;
 let plant: SimPlant;
 let opcua: OpcuaMeasurementPort;
 let modbus: PlcSetpointPort;
+/** The decision written in the write test, written again by later cycles as the daemon would. */
+let values: Record<string, number> = {};
 
 async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
   const t0 = Date.now();
@@ -115,7 +117,7 @@ describe("sim-plant on the wire", () => {
   }, 30_000);
 
   it("writes every setpoint with read-back; the plant acts on them once the heartbeat runs", async () => {
-    const values = setpointRegisters({ hps: [{ id: "hp1", on: true, heatKw: 420.5 }, { id: "hp2", on: true, heatKw: 380 }], dhSoldKw: 700.25, ghDirectKw: 55.5, ghBoostKw: 20.1 }, "optimal");
+    values = setpointRegisters({ hps: [{ id: "hp1", on: true, heatKw: 420.5 }, { id: "hp2", on: true, heatKw: 380 }], dhSoldKw: 700.25, ghDirectKw: 55.5, ghBoostKw: 20.1 }, "optimal");
     const reports = await modbus.write(values);
     expect(reports.map((r) => r.plc).sort()).toEqual(["greenhouse", "heat-pumps", "substation"]);
     for (const r of reports) {
@@ -133,6 +135,7 @@ describe("sim-plant on the wire", () => {
     // Keep the heartbeat going while 20 simulated minutes pass: the units start and ramp to their setpoints.
     let got = new Map<string, Sample>();
     for (let k = 0; k < 4; k++) {
+      await modbus.write(values);
       await modbus.heartbeat();
       got = await advance(5000);
     }
@@ -144,8 +147,9 @@ describe("sim-plant on the wire", () => {
     expect(fb.get("gh_temp_c")!.value).toBeCloseTo(got.get("gh.temp_c")!.value, 1);
   }, 60_000);
 
-  it("watchdog: heartbeat stopped ⇒ safe within watchdog_s + one cycle, in the status register; resumed ⇒ remote again", async () => {
+  it("watchdog: heartbeat stopped ⇒ safe within watchdog_s + one cycle, in the status register; fresh setpoints and heartbeat ⇒ remote again", async () => {
     const watchdogMs = maps[0]!.watchdogS * 1000;
+    await modbus.write(values);
     await modbus.heartbeat();
     await advance(1000);
     nowMs += watchdogMs - 2000; // just under the watchdog: still remote
@@ -159,7 +163,12 @@ describe("sim-plant on the wire", () => {
     for (let k = 0; k < 4; k++) got = await advance(5000);
     expect(got.get("hp1.heat_kw")!.value).toBe(0);
     expect(got.get("dh.sold_kw")!.value).toBe(0);
-    // The remote setpoints were kept: one heartbeat brings them back.
+    // A heartbeat alone cannot end safe mode with setpoints that old: chaleur holds it back until it has written.
+    await modbus.heartbeat();
+    expect(modbus.lastHeartbeat().every((b) => !b.ok && b.withheld)).toBe(true);
+    expect((await modbus.readRegisters(["heat-pumps.status"])).get("heat-pumps.status")!.value).toBe(1);
+    // Fresh setpoints, then the heartbeat: remote again.
+    expect((await modbus.write(values)).every((r) => r.ok)).toBe(true);
     await modbus.heartbeat();
     await advance(1000);
     expect((await modbus.readRegisters(["heat-pumps.status"])).get("heat-pumps.status")!.value).toBe(0);

@@ -53,7 +53,7 @@ export interface WriteReport {
   /** Engineering values written and read back, by register name. */
   written: Record<string, number>;
   readBack: Record<string, number>;
-  /** Registers whose read-back differs from the value written by more than their resolution. */
+  /** Registers whose read-back differs from the value written (integers and bools exactly, floats beyond float32 precision). */
   mismatches: string[];
   error?: string;
   ms: number;
@@ -65,7 +65,11 @@ export interface WriteReport {
  */
 export interface SetpointPort {
   write(values: Record<string, number>): Promise<WriteReport[]>;
-  /** Increments every PLC's heartbeat register (called every cycle, whether or not setpoints changed). */
+  /**
+   * Increments every PLC's heartbeat register, every cycle after write(): a PLC's heartbeat is held back until a
+   * write to it has succeeded since its last failure and within its watchdog time, so a watchdog never ends on stale
+   * setpoints.
+   */
   heartbeat(): Promise<void>;
   close(): Promise<void>;
 }

@@ -15,9 +15,10 @@ describe("the simulated plant behind the ports, in process", () => {
     const plant = createInProcessPlant(liveScenario(model, now, 2, 1), maps, tags, () => now, 60);
     let m = await plant.measurements.read();
     expect([...m.values()].every((s) => s.quality === "good")).toBe(true);
-    const reports = await plant.setpoints.write(setpointRegisters({ hps: [{ id: "hp1", on: true, heatKw: 500 }, { id: "hp2", on: false, heatKw: 0 }], dhSoldKw: 600, ghDirectKw: 0, ghBoostKw: 0 }, "optimal"));
-    expect(reports.every((r) => r.ok)).toBe(true);
+    const values = setpointRegisters({ hps: [{ id: "hp1", on: true, heatKw: 500 }, { id: "hp2", on: false, heatKw: 0 }], dhSoldKw: 600, ghDirectKw: 0, ghBoostKw: 0 }, "optimal");
     for (let k = 0; k < 20; k++) {
+      // The daemon's cycle: setpoints first, then the heartbeat.
+      expect((await plant.setpoints.write(values)).every((r) => r.ok)).toBe(true);
       await plant.setpoints.heartbeat();
       now += 10_000;
       plant.step();

@@ -3,7 +3,7 @@ import type { PlcMap, RegisterFunction } from "../../config/plc-schema.ts";
 import { exceptionName } from "./exceptions.ts";
 import { PlcSetpointPort } from "./port.ts";
 import { PlcSession } from "./session.ts";
-import { CommError, DeviceRefusal, describeRange, type RegisterTransport } from "./transport.ts";
+import { closedError, CommError, DeviceRefusal, describeRange, type RegisterTransport } from "./transport.ts";
 
 /** One PLC on the network: its register map and where it listens. */
 export interface PlcEndpoint {
@@ -21,7 +21,11 @@ export interface ModbusClientOptions {
   backoffMinMs?: number;
   /** Default 30 s, the PLCs' watchdog: a PLC that comes back is picked up again within about one watchdog period. */
   backoffMaxMs?: number;
-  /** Clock for the backoff (ms); real time by default. */
+  /**
+   * Clock (ms) for the backoff and for the age of the last write (PlcSession): performance.now() by default, a
+   * monotonic clock, so stepping the wall clock cannot stall reconnects. When given (tests, a simulated plant),
+   * readRegisters also stamps its samples with it; they get Date.now otherwise.
+   */
   nowMs?: () => number;
 }
 
@@ -62,6 +66,7 @@ export class ModbusTcpTransport implements RegisterTransport {
   private failures = 0;
   private retryAtMs = 0;
   private lastError = "";
+  private closed = false;
 
   constructor(host: string, port: number, unitId: number, options: ModbusClientOptions = {}) {
     this.host = host;
@@ -73,7 +78,7 @@ export class ModbusTcpTransport implements RegisterTransport {
       backoffMinMs: options.backoffMinMs ?? DEFAULTS.backoffMinMs,
       backoffMaxMs: options.backoffMaxMs ?? DEFAULTS.backoffMaxMs,
     };
-    this.nowMs = options.nowMs ?? Date.now;
+    this.nowMs = options.nowMs ?? (() => performance.now());
   }
 
   private drop(): void {
@@ -91,12 +96,23 @@ export class ModbusTcpTransport implements RegisterTransport {
     return e instanceof CommError ? e : new CommError(this.lastError);
   }
 
+  /**
+   * Time left before the next connection attempt may be made; 0 when due. No backoff is ever longer than
+   * backoffMaxMs, so a retry time further ahead than that can only come from a clock that stepped back (or
+   * an injected clock that was swapped): it is ignored rather than waited out.
+   */
+  private backoffLeftMs(now: number): number {
+    const leftMs = this.retryAtMs - now;
+    return leftMs > 0 && leftMs <= this.opts.backoffMaxMs ? leftMs : 0;
+  }
+
   private async connected(): Promise<ModbusRTU> {
+    if (this.closed) throw closedError();
     if (this.client?.isOpen) return this.client;
     this.drop();
-    const now = this.nowMs();
-    if (now < this.retryAtMs) {
-      throw new CommError(`not connected after ${this.failures} failure${this.failures > 1 ? "s" : ""} (last: ${this.lastError}); next attempt in ${((this.retryAtMs - now) / 1000).toFixed(1)} s`);
+    const leftMs = this.backoffLeftMs(this.nowMs());
+    if (leftMs > 0) {
+      throw new CommError(`not connected after ${this.failures} failure${this.failures > 1 ? "s" : ""} (last: ${this.lastError}); next attempt in ${(leftMs / 1000).toFixed(1)} s`);
     }
     const c = new ModbusRTU();
     // Without a listener an 'error' event (a reset socket) would crash the process.
@@ -107,8 +123,10 @@ export class ModbusTcpTransport implements RegisterTransport {
     try {
       await within(c.connectTCP(this.host, { port: this.port }), this.opts.timeoutMs, () => `no connection within ${this.opts.timeoutMs} ms`);
     } catch (e) {
-      throw this.failed(e, "while connecting");
+      throw this.closed ? closedError() : this.failed(e, "while connecting");
     }
+    // close() while connecting has already destroyed this client (it was this.client): do not use it.
+    if (this.closed) throw closedError();
     return c;
   }
 
@@ -156,8 +174,12 @@ export class ModbusTcpTransport implements RegisterTransport {
     });
   }
 
-  /** Destroys rather than ends the socket: a graceful close would wait forever on a PLC that has gone away. */
+  /**
+   * For good: later requests fail with "closed" instead of reconnecting. Destroys rather than ends the socket:
+   * a graceful close would wait forever on a PLC that has gone away.
+   */
   async close(): Promise<void> {
+    this.closed = true;
     this.drop();
   }
 }
@@ -167,6 +189,6 @@ export class ModbusTcpTransport implements RegisterTransport {
  * call, so a PLC that is down at start-up is reported in the first WriteReport rather than blocking start-up.
  */
 export function modbusSetpointPort(endpoints: readonly PlcEndpoint[], options: ModbusClientOptions = {}): PlcSetpointPort {
-  const sessions = endpoints.map((e) => new PlcSession(e.map, new ModbusTcpTransport(e.host, e.port, e.unitId ?? e.map.unitId, options)));
+  const sessions = endpoints.map((e) => new PlcSession(e.map, new ModbusTcpTransport(e.host, e.port, e.unitId ?? e.map.unitId, options), options.nowMs));
   return new PlcSetpointPort(sessions, options.nowMs);
 }

@@ -81,3 +81,24 @@ describe("resolution for read-back comparison", () => {
     expect(withinResolution(f32("ABCD"), 1, NaN)).toBe(false);
   });
 });
+
+describe("read-back of bits and integers must be the very value the write encoded", () => {
+  // A whole step of tolerance would let every bool pass and controller_mode be off by one.
+  it("a bool that reads back the other state is a mismatch", () => {
+    expect(withinResolution(bool, 1, 0)).toBe(false);
+    expect(withinResolution(bool, 0, 1)).toBe(false);
+    expect(withinResolution(bool, 1, 1)).toBe(true);
+  });
+  it("an unscaled uint16 one step off is a mismatch", () => {
+    expect(withinResolution(uint16, 3, 2)).toBe(false);
+    expect(withinResolution(uint16, 3, 3)).toBe(true);
+  });
+  it("a scaled int16 must read back its own raw step: 96.3 at 0.1 is raw 963, 96.4 is not", () => {
+    expect(withinResolution(int16(0.1), 96.3, decode(int16(0.1), [963]))).toBe(true);
+    expect(withinResolution(int16(0.1), 96.3, decode(int16(0.1), [964]))).toBe(false);
+    expect(withinResolution(int16(0.1), 96.3, 96.4)).toBe(false);
+    // The written value is compared after the same rounding the write applied: 96.34 goes out as 963.
+    expect(withinResolution(int16(0.1), 96.34, decode(int16(0.1), [963]))).toBe(true);
+    expect(withinResolution(int16(0.1), 96.36, decode(int16(0.1), [963]))).toBe(false);
+  });
+});

@@ -24,6 +24,11 @@ function fromWords(words: readonly number[], enc: Encoding): Buffer {
   return buf;
 }
 
+/** The raw step an integer register carries for `value` (encode() and the read-back check share this rounding). */
+function rawStep(enc: Encoding, value: number): number {
+  return Math.round(value / enc.scale);
+}
+
 /**
  * Encodes an engineering value. Integer types round to the nearest raw step and refuse values the type cannot
  * carry (a silent wrap would turn 3300 kW into a negative setpoint); float32 carries anything, NaN included,
@@ -36,7 +41,7 @@ export function encode(enc: Encoding, value: number): number[] {
     return toWords(buf, enc);
   }
   if (!Number.isFinite(value)) throw new RangeError(`cannot encode ${value} as ${enc.type}`);
-  const raw = enc.type === "bool" ? (value !== 0 ? 1 : 0) : Math.round(value / enc.scale);
+  const raw = enc.type === "bool" ? (value !== 0 ? 1 : 0) : rawStep(enc, value);
   const range = rawRange(enc.type);
   if (raw < range.min || raw > range.max) throw new RangeError(`${value} is outside the ${enc.type} range at scale ${enc.scale} (${Number((range.min * enc.scale).toPrecision(12))}…${Number((range.max * enc.scale).toPrecision(12))})`);
   switch (enc.type) {
@@ -94,9 +99,17 @@ export function resolution(enc: Encoding, value: number): number {
   return 2 ** (Math.floor(Math.log2(a)) - 23);
 }
 
-/** Whether a read-back matches what was written, within the register's resolution. */
+/**
+ * Whether a read-back matches what was written. Bits and integers must read back the very raw value the write
+ * encoded: a tolerance of one whole step would let any bool pass and a mode code be off by one. Floats are
+ * allowed float32 precision, since the written number is a double and the register a float32.
+ */
 export function withinResolution(enc: Encoding, written: number, readBack: number): boolean {
   if (Number.isNaN(written) || Number.isNaN(readBack)) return false;
-  // The scale itself is a binary fraction (0.1 is not exact), so allow a hair of arithmetic error on top of a step.
+  if (enc.type === "bool") return (written !== 0) === (readBack !== 0);
+  // Both sides in raw steps: a decoded value is raw × scale, which divides back to the raw integer to well
+  // under half a step, so rounding recovers it exactly.
+  if (isIntegerType(enc.type)) return rawStep(enc, written) === rawStep(enc, readBack);
+  // One float32 step near the value (the register rounded the double), plus a hair for the arithmetic.
   return Math.abs(written - readBack) <= resolution(enc, written) * (1 + 1e-9);
 }

@@ -11,6 +11,11 @@ import { MODES, type Setpoints } from "../../control/types.ts";
 const root = resolve(import.meta.dirname, "../../..");
 const maps = ["heat-pumps", "substation", "greenhouse"].map((n) => loadPlcMap(join(root, `plc/${n}.yaml`)));
 
+/** status of the three PLCs, in map order. */
+async function statuses(f: { port: PlcSetpointPort }): Promise<number[]> {
+  return [...(await f.port.readRegisters(["heat-pumps.status", "substation.status", "greenhouse.status"])).values()].map((s) => s.value);
+}
+
 function setup() {
   let t = 0;
   const fake = fakeSetpointPort(maps, () => t);
@@ -89,6 +94,7 @@ describe("fake SetpointPort (PlcLogic behind the same session code as the TCP cl
   it("heartbeat increments from the PLC's value and wraps at 65535", async () => {
     const f = setup();
     f.logicOf("greenhouse").writeWords(0, [65534]);
+    await f.port.write(setpoints);
     await f.port.heartbeat();
     await f.port.heartbeat();
     expect(f.logicOf("greenhouse").get("heartbeat")).toBe(0);
@@ -97,18 +103,21 @@ describe("fake SetpointPort (PlcLogic behind the same session code as the TCP cl
     expect(f.port.lastHeartbeat().find((b) => b.plc === "greenhouse")!.value).toBe(1);
   });
 
-  it("watchdog through the port: heartbeats stop ⇒ status 1 and safe setpoints; resume ⇒ remote again", async () => {
+  it("watchdog through the port: cycles stop ⇒ status 1 and safe setpoints; fresh setpoints and a heartbeat ⇒ remote again", async () => {
     const f = setup();
     await f.port.write(setpoints);
     await f.port.heartbeat();
-    const status = async () => (await f.port.readRegisters(["heat-pumps.status", "substation.status", "greenhouse.status"]));
-    expect([...(await status()).values()].map((s) => s.value)).toEqual([0, 0, 0]);
+    expect(await statuses(f)).toEqual([0, 0, 0]);
     f.advance(30);
-    expect([...(await status()).values()].map((s) => s.value)).toEqual([1, 1, 1]);
+    expect(await statuses(f)).toEqual([1, 1, 1]);
     expect(f.logicOf("heat-pumps").effective()).toMatchObject({ hp1_enable: 0, hp1_heat_setpoint_kw: 0 });
+    // The setpoints are as old as the watchdog: a heartbeat alone must not bring them back.
     await f.port.heartbeat();
-    expect([...(await status()).values()].map((s) => s.value)).toEqual([0, 0, 0]);
-    expect(f.logicOf("heat-pumps").effective()).toMatchObject({ hp1_enable: 1 });
+    expect(await statuses(f)).toEqual([1, 1, 1]);
+    await f.port.write({ ...setpoints, hp1_heat_setpoint_kw: 300 });
+    await f.port.heartbeat();
+    expect(await statuses(f)).toEqual([0, 0, 0]);
+    expect(f.logicOf("heat-pumps").effective()).toMatchObject({ hp1_enable: 1, hp1_heat_setpoint_kw: 300 });
   });
 
   it("readRegisters gives samples; ambiguous or unknown names are refused; an offline PLC gives comm_error", async () => {
@@ -127,6 +136,111 @@ describe("fake SetpointPort (PlcLogic behind the same session code as the TCP cl
     expect(off.get("gh_temp_c")).toMatchObject({ quality: "comm_error" });
     expect(off.get("gh_temp_c")!.detail).toMatch(/fake PLC offline/);
     expect(off.get("dh_sold_kw")!.quality).toBe("good");
+  });
+});
+
+/** A PLC that acknowledges every write and applies none of it (a write-protected or stuck register image). */
+class DroppingTransport extends LogicTransport {
+  override write(): Promise<void> {
+    this.requests++;
+    return Promise.resolve();
+  }
+}
+
+describe("read-back catches a PLC that acknowledges writes without applying them", () => {
+  it("an enable and a mode one step off are mismatches; the write is not ok and the heartbeat is withheld", async () => {
+    const hp = maps[0]!;
+    const logic = new PlcLogic(hp, () => 0);
+    const port = new PlcSetpointPort([new PlcSession(hp, new DroppingTransport(logic), () => 0)]);
+    // The PLC powers up with controller_mode 3 (safe) and both enables off.
+    const [r] = await port.write({ controller_mode: 2, hp1_enable: 1, hp2_enable: 0 });
+    expect(r!.ok).toBe(false);
+    expect(r!.mismatches).toEqual(["controller_mode", "hp1_enable"]);
+    expect(r!.error).toBe("heat-pumps: read-back differs: controller_mode wrote 2, PLC holds 3; hp1_enable wrote 1, PLC holds 0");
+    await port.heartbeat();
+    expect(port.lastHeartbeat()[0]).toMatchObject({ ok: false, withheld: true });
+  });
+});
+
+describe("heartbeat only over fresh setpoints", () => {
+  it("before any write the heartbeat is withheld: the register is untouched and the PLC stays safe", async () => {
+    const f = setup();
+    await f.port.heartbeat();
+    for (const l of f.logic.values()) {
+      expect(l.get("heartbeat"), l.map.plc).toBe(0);
+      expect(l.inSafeMode(), l.map.plc).toBe(true);
+    }
+    expect(f.port.lastHeartbeat().map((b) => [b.plc, b.ok, b.withheld])).toEqual([["heat-pumps", false, true], ["substation", false, true], ["greenhouse", false, true]]);
+    expect(f.port.lastHeartbeat()[0]!.error).toBe("heat-pumps: heartbeat withheld: no setpoints written since the session started");
+    expect(await statuses(f)).toEqual([1, 1, 1]);
+  });
+
+  it("after an outage longer than the watchdog, only a successful write lets the heartbeat end safe mode", async () => {
+    const f = setup();
+    const hp = f.logicOf("heat-pumps");
+    const link = f.transports.get("heat-pumps")!;
+    expect((await f.port.write(setpoints)).every((r) => r.ok)).toBe(true);
+    await f.port.heartbeat();
+    expect(await statuses(f)).toEqual([0, 0, 0]);
+
+    // The heat-pump PLC drops off the network for longer than its watchdog; the cycle keeps trying.
+    link.offline = true;
+    for (let k = 0; k < 4; k++) {
+      f.advance(10);
+      await f.port.write(setpoints);
+      await f.port.heartbeat();
+    }
+    expect(hp.inSafeMode()).toBe(true);
+    expect(hp.effective()).toMatchObject({ hp1_enable: 0, hp1_heat_setpoint_kw: 0 });
+
+    // Back on the network: a heartbeat alone, or after a refused write, must not revive the old setpoints.
+    link.offline = false;
+    await f.port.heartbeat();
+    const hb = () => f.port.lastHeartbeat().find((b) => b.plc === "heat-pumps")!;
+    expect(hb()).toMatchObject({ ok: false, withheld: true });
+    expect(hb().error).toMatch(/^heat-pumps: heartbeat withheld: no setpoints written since the last failure \(write: heat-pumps \(in-memory heat-pumps\): writing controller_mode failed: no answer writing holding 2 \(fake PLC offline\)\)$/);
+    expect(hp.inSafeMode()).toBe(true);
+    const [refused] = await f.port.write({ hp1_enable: 1, hp1_heat_setpoint_kw: NaN });
+    expect(refused!.ok).toBe(false);
+    await f.port.heartbeat();
+    expect(hb().error).toMatch(/^heat-pumps: heartbeat withheld: no setpoints written since the last failure \(write: heat-pumps: nothing written: hp1_heat_setpoint_kw = NaN/);
+    expect(hp.inSafeMode()).toBe(true);
+    expect(hp.status()).toBe(1);
+
+    // Fresh setpoints, then the heartbeat: remote again, on the new values.
+    expect((await f.port.write({ controller_mode: 1, hp1_enable: 1, hp1_heat_setpoint_kw: 222.5, hp2_enable: 1, hp2_heat_setpoint_kw: 100 }))[0]!.ok).toBe(true);
+    await f.port.heartbeat();
+    expect(hb()).toMatchObject({ ok: true });
+    expect(hp.status()).toBe(0);
+    expect(hp.effective()).toEqual({ controller_mode: 1, hp1_enable: 1, hp1_heat_setpoint_kw: 222.5, hp2_enable: 1, hp2_heat_setpoint_kw: 100 });
+  });
+
+  it("a daemon that keeps beating but stops writing lets the PLC fall back: no heartbeat once the last write is watchdog_s old", async () => {
+    const f = setup();
+    const hp = f.logicOf("heat-pumps");
+    await f.port.write(setpoints);
+    for (let k = 0; k < 9; k++) {
+      await f.port.heartbeat();
+      f.advance(10);
+    }
+    // Beats at 0, 10 and 20 s went out; from 30 s on (the watchdog) they were withheld, so the PLC tripped at 50 s.
+    expect(hp.get("heartbeat")).toBe(3);
+    expect(hp.inSafeMode()).toBe(true);
+    expect(f.port.lastHeartbeat()[0]!.error).toBe("heat-pumps: heartbeat withheld: the last successful write is 80 s old, not younger than the watchdog's 30 s");
+    await f.port.write(setpoints);
+    await f.port.heartbeat();
+    expect(hp.inSafeMode()).toBe(false);
+  });
+
+  it("a read that finds the PLC gone also asks for fresh setpoints before the next heartbeat", async () => {
+    const f = setup();
+    await f.port.write(setpoints);
+    f.transports.get("greenhouse")!.offline = true;
+    expect((await f.port.readRegisters(["gh_temp_c"])).get("gh_temp_c")!.quality).toBe("comm_error");
+    f.transports.get("greenhouse")!.offline = false;
+    await f.port.heartbeat();
+    expect(f.port.lastHeartbeat().map((b) => [b.plc, b.ok])).toEqual([["heat-pumps", true], ["substation", true], ["greenhouse", false]]);
+    expect(f.port.lastHeartbeat()[2]!.error).toMatch(/^greenhouse: heartbeat withheld: no setpoints written since the last failure \(read: /);
   });
 });
 

@@ -61,7 +61,8 @@ export function fakeSetpointPort(maps: readonly PlcMap[], clock: Clock): FakePlc
     const t = new LogicTransport(l);
     logic.set(m.plc, l);
     transports.set(m.plc, t);
-    return new PlcSession(m, t);
+    // The sessions time the age of their last write on the PLCs' clock, so simulated time is one time for both.
+    return new PlcSession(m, t, clock);
   });
   return { port: new PlcSetpointPort(sessions, clock), logic, transports };
 }

@@ -1,14 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { execFile, spawnSync } from "node:child_process";
-import { createServer, type AddressInfo, type Socket } from "node:net";
+import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import ModbusRTU from "modbus-serial";
 import { isIntegerType, loadPlcMap, type PlcMap, type RegisterSpec } from "../../config/plc-schema.ts";
-import { modbusSetpointPort, type ModbusClientOptions, type PlcEndpoint } from "./client.ts";
+import { ModbusTcpTransport, modbusSetpointPort, type ModbusClientOptions, type PlcEndpoint } from "./client.ts";
 import { withinResolution } from "./codec.ts";
 import { PlcLogic } from "./plc-logic.ts";
 import { startPlcServer, type PlcServer } from "./server.ts";
+import { CommError } from "./transport.ts";
 
 /** Loopback integration: the real modbus-serial client against the real modbus-serial server. */
 
@@ -24,6 +25,34 @@ const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
+
+/** A loopback port nothing listens on (a PLC that is off): connections are refused at once. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen({ host: HOST, port: 0 }, done));
+  const portNo = (probe.address() as AddressInfo).port;
+  await new Promise<void>((done) => probe.close(() => done()));
+  return portNo;
+}
+
+/** A TCP relay in front of a PLC that counts the connections chaleur opens. */
+async function countingRelay(target: number): Promise<{ port: number; connections: () => number }> {
+  let count = 0;
+  const sockets = new Set<Socket>();
+  const relay = createServer((inbound) => {
+    count++;
+    const outbound = connect({ host: HOST, port: target });
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on("error", () => undefined);
+      s.on("close", () => sockets.delete(s));
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((done) => relay.listen({ host: HOST, port: 0 }, done));
+  cleanup.push(() => new Promise<void>((done) => { for (const s of sockets) s.destroy(); relay.close(() => done()); }));
+  return { port: (relay.address() as AddressInfo).port, connections: () => count };
+}
 
 async function plcServer(map: PlcMap, port = 0, clock: () => number = Date.now): Promise<{ server: PlcServer; logic: PlcLogic; endpoint: PlcEndpoint }> {
   const logic = new PlcLogic(map, clock);
@@ -168,11 +197,44 @@ describe("failures and recovery", () => {
     expect(again.logic.get("gh_boost_setpoint_kw")).toBeCloseTo(60, 9);
   });
 
+  it("after close() every write, heartbeat and read fails with 'closed' and opens no connection", async () => {
+    const { server, logic } = await plcServer(hpMap);
+    const relay = await countingRelay(server.port);
+    const port = modbusSetpointPort([{ map: hpMap, host: HOST, port: relay.port }], FAST);
+    expect((await port.write({ hp1_enable: 1, hp1_heat_setpoint_kw: 300 }))[0]!.ok).toBe(true);
+    expect(relay.connections()).toBe(1);
+    await port.close();
+
+    const [w] = await port.write({ hp1_enable: 0 });
+    expect(w!.ok).toBe(false);
+    expect(w!.error).toMatch(/writing setpoints failed: closed/);
+    await port.heartbeat();
+    expect(port.lastHeartbeat()[0]).toMatchObject({ ok: false });
+    expect(port.lastHeartbeat()[0]!.error).toMatch(/heartbeat failed: closed/);
+    const fb = (await port.readRegisters(["hp1_heat_kw"])).get("hp1_heat_kw")!;
+    expect(fb.quality).toBe("comm_error");
+    expect(fb.detail).toMatch(/closed/);
+    await sleep(50); // a reconnect, had one been started, would have reached the relay by now
+    expect(relay.connections()).toBe(1);
+    expect(logic.get("hp1_enable")).toBe(1);
+  });
+
+  it("a closed transport refuses requests itself with a CommError, whoever calls it", async () => {
+    const { server } = await plcServer(hpMap);
+    const relay = await countingRelay(server.port);
+    const transport = new ModbusTcpTransport(HOST, relay.port, 1, FAST);
+    expect(await transport.read("holding", 0, 3)).toHaveLength(3);
+    await transport.close();
+    const read = transport.read("holding", 0, 3);
+    await expect(read).rejects.toBeInstanceOf(CommError);
+    await expect(read).rejects.toThrow(/^closed/);
+    await expect(transport.write("coil", 0, [1])).rejects.toThrow(/^closed/);
+    await sleep(50);
+    expect(relay.connections()).toBe(1);
+  });
+
   it("backoff doubles per failed reconnect up to its maximum, on the injected clock", async () => {
-    const probe = createServer();
-    await new Promise<void>((done) => probe.listen({ host: HOST, port: 0 }, done));
-    const deadPort = (probe.address() as AddressInfo).port;
-    await new Promise<void>((done) => probe.close(() => done()));
+    const deadPort = await closedPort();
     let now = 0;
     const port = client([{ map: hpMap, host: HOST, port: deadPort }], { timeoutMs: 300, backoffMinMs: 2000, backoffMaxMs: 5000, nowMs: () => now });
     const attempt = async () => (await port.write({ hp1_enable: 0 }))[0]!.error!;
@@ -188,6 +250,32 @@ describe("failures and recovery", () => {
     expect(await attempt()).toMatch(/after 3 failures .*next attempt in 5\.0 s$/); // capped
   });
 
+  it("a clock that steps back does not stall reconnects: a retry time beyond the longest backoff is ignored", async () => {
+    const deadPort = await closedPort();
+    let now = 10_000_000;
+    const port = client([{ map: hpMap, host: HOST, port: deadPort }], { timeoutMs: 300, backoffMinMs: 2000, backoffMaxMs: 5000, nowMs: () => now });
+    const attempt = async () => (await port.write({ hp1_enable: 0 }))[0]!.error!;
+    expect(await attempt()).toMatch(/connection refused while connecting$/);
+    now -= 3_600_000; // the wall clock is set back an hour: the stored retry time is now an hour ahead
+    expect(await attempt()).toMatch(/connection refused while connecting$/); // a real attempt, not "next attempt in 3602.0 s"
+    expect(await attempt()).toMatch(/after 2 failures .*next attempt in 4\.0 s$/); // and the backoff carries on from there
+  });
+
+  it("the default backoff clock is monotonic: stepping the wall clock back does not stall reconnects", async () => {
+    const deadPort = await closedPort();
+    // The wall clock, steppable, in place before the client exists (so whatever it captures is this one).
+    const realNow = Date.now;
+    let wallStepMs = 0;
+    const wall = vi.spyOn(Date, "now").mockImplementation(() => realNow() + wallStepMs);
+    cleanup.push(() => wall.mockRestore());
+    const port = client([{ map: hpMap, host: HOST, port: deadPort }], { timeoutMs: 300, backoffMinMs: 100, backoffMaxMs: 100 });
+    const attempt = async () => (await port.write({ hp1_enable: 0 }))[0]!.error!;
+    expect(await attempt()).toMatch(/connection refused while connecting$/);
+    wallStepMs = -3_600_000;
+    await sleep(150); // past the 100-ms backoff in real time
+    expect(await attempt()).toMatch(/connection refused while connecting$/);
+  });
+
   it("a wrong unit id gets no answer (the server drops it), reported as a timeout", async () => {
     const { endpoint } = await plcServer(hpMap);
     const [r] = await client([{ ...endpoint, unitId: 9 }]).write({ hp1_enable: 1 });
@@ -196,7 +284,7 @@ describe("failures and recovery", () => {
 });
 
 describe("watchdog over Modbus (watchdog_s = 1, real clock)", () => {
-  it("heartbeats stop ⇒ safe setpoints and status 1 within watchdog_s + one cycle; resume ⇒ status 0, remote setpoints", async () => {
+  it("cycles stop ⇒ safe setpoints and status 1 within watchdog_s + one cycle; a heartbeat alone does not end it, fresh setpoints and a heartbeat do", async () => {
     const CYCLE_MS = 200;
     const quick: PlcMap = { ...hpMap, watchdogS: 1 };
     const { endpoint, logic } = await plcServer(quick);
@@ -207,6 +295,8 @@ describe("watchdog over Modbus (watchdog_s = 1, real clock)", () => {
     expect(await status()).toBe(1); // written, but no heartbeat yet since power-up
 
     for (let i = 0; i < 4; i++) {
+      // One I/O cycle: the setpoints, then the heartbeat.
+      expect((await port.write(remote))[0]!.ok).toBe(true);
       await port.heartbeat();
       expect(port.lastHeartbeat()[0]!.ok).toBe(true);
       expect(await status()).toBe(0);
@@ -215,6 +305,7 @@ describe("watchdog over Modbus (watchdog_s = 1, real clock)", () => {
     expect(logic.effective()).toEqual(remote);
 
     // The PLC sees the last change somewhere between these two instants.
+    expect((await port.write(remote))[0]!.ok).toBe(true);
     const beforeBeat = Date.now();
     await port.heartbeat();
     const afterBeat = Date.now();
@@ -225,9 +316,16 @@ describe("watchdog over Modbus (watchdog_s = 1, real clock)", () => {
     expect(tripAt - afterBeat).toBeLessThan(1000 + CYCLE_MS);
     expect(logic.effective()).toEqual({ controller_mode: 3, hp1_enable: 0, hp1_heat_setpoint_kw: 0, hp2_enable: 0, hp2_heat_setpoint_kw: 0 });
 
+    // The registers still hold what was written before the silence: a heartbeat alone must not revive it.
+    await port.heartbeat();
+    expect(port.lastHeartbeat()[0]).toMatchObject({ ok: false, withheld: true });
+    expect(port.lastHeartbeat()[0]!.error).toMatch(/^heat-pumps: heartbeat withheld: the last successful write is [\d.]+ s old, not younger than the watchdog's 1 s$/);
+    expect(await status()).toBe(1);
+    const fresh = { ...remote, controller_mode: 1, hp1_heat_setpoint_kw: 300 };
+    expect((await port.write(fresh))[0]!.ok).toBe(true);
     await port.heartbeat();
     expect(await status()).toBe(0);
-    expect(logic.effective()).toEqual(remote);
+    expect(logic.effective()).toEqual(fresh);
   });
 });
 

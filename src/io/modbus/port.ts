@@ -51,7 +51,11 @@ export class PlcSetpointPort implements SetpointPort {
     return reports;
   }
 
-  /** Increments every PLC's heartbeat; never rejects (a PLC that missed it will trip its watchdog, as designed). */
+  /**
+   * Increments every PLC's heartbeat; never rejects (a PLC that missed it will trip its watchdog, as designed).
+   * A PLC whose setpoints are not fresh (no successful write since start, since a failure, or within its
+   * watchdog_s) gets none: call write() before heartbeat() every cycle. lastHeartbeat() says which and why.
+   */
   async heartbeat(): Promise<void> {
     this.beats = await Promise.all(this.sessions.map((s) => s.heartbeat()));
   }
@@ -104,6 +108,7 @@ export class PlcSetpointPort implements SetpointPort {
     return out;
   }
 
+  /** For good: afterwards writes, heartbeats and reads fail with "closed" and open no connection. */
   async close(): Promise<void> {
     await Promise.all(this.sessions.map((s) => s.close()));
   }

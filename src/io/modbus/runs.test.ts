@@ -10,10 +10,15 @@ describe("runs: one request per block of adjacent registers", () => {
   it("merges adjacent registers of one table, whatever order they come in, and never bridges a gap", () => {
     const runs = runsOf([reg("c", "holding", 12, "float32"), reg("a", "holding", 2), reg("b", "holding", 10, "float32"), reg("k", "coil", 1, "bool"), reg("j", "coil", 0, "bool")]);
     expect(runs.map((r) => [r.fn, r.address, r.count, r.regs.map((g) => g.name)])).toEqual([
-      ["coil", 0, 2, ["j", "k"]],
       ["holding", 2, 1, ["a"]],
       ["holding", 10, 4, ["b", "c"]],
+      ["coil", 0, 2, ["j", "k"]],
     ]);
+  });
+
+  it("puts holding registers (setpoints) before coils (enables), whatever order the names come in", () => {
+    const runs = runsOf([reg("hp1_enable", "coil", 0, "bool"), reg("hp1_heat_setpoint_kw", "holding", 10, "float32"), reg("controller_mode", "holding", 2)]);
+    expect(runs.map((r) => r.fn)).toEqual(["holding", "holding", "coil"]);
   });
 
   it("does not merge the same address in different tables", () => {

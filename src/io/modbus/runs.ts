@@ -17,8 +17,17 @@ export interface Run {
 const MAX_WORDS = 123;
 const MAX_BITS = 1968;
 
+/**
+ * Order of the tables in a write (and so of its requests): holding registers, the setpoints and the mode, before
+ * coils, the enables. Writes stop at the first failed request, so if the setpoints cannot be written the enables
+ * are left as they were: a unit is never switched on to run at a stale setpoint. (The other way round, a new
+ * setpoint with an enable that failed to change is only a setpoint nobody acts on yet.)
+ */
+const TABLE_ORDER: Record<RegisterFunction, number> = { holding: 0, coil: 1, input: 2, discrete: 3 };
+
+/** Runs in table order (see TABLE_ORDER), by address within a table. */
 export function runsOf(regs: readonly RegisterSpec[]): Run[] {
-  const sorted = [...regs].sort((a, b) => (a.fn === b.fn ? a.address - b.address : a.fn < b.fn ? -1 : 1));
+  const sorted = [...regs].sort((a, b) => TABLE_ORDER[a.fn] - TABLE_ORDER[b.fn] || a.address - b.address);
   const out: Run[] = [];
   for (const reg of sorted) {
     const n = wordsOf(reg.type);

@@ -22,6 +22,11 @@ export class CommError extends Error {
   }
 }
 
+/** What every request gets after close(): refused before it reaches the wire, no reconnect. */
+export function closedError(): CommError {
+  return new CommError("closed (close() was called; the connection is not reopened)");
+}
+
 /** The PLC answered with a Modbus exception: the link is fine, the request was refused. */
 export class DeviceRefusal extends Error {
   readonly code: number;
