@@ -3,6 +3,7 @@ import { z } from "zod";
 import { InputError } from "./errors.ts";
 import { loadYamlFile } from "./load.ts";
 import type { TagLimits } from "../io/quality.ts";
+import { endpointUrlExpected } from "../io/opcua/endpoint-url.ts";
 
 /**
  * The plant-wire part of the daemon config (`chaleur.yaml`): where the OPC UA server is and how to trust it, which
@@ -29,7 +30,11 @@ const tag = z
 
 const opcua = z
   .object({
-    endpoint: z.string().regex(/^opc\.tcp:\/\/[^/\s]+(:\d+)?(\/.*)?$/, "an opc.tcp://host:port URL"),
+    // The client's own check, so that a URL accepted here is never refused at connect time.
+    endpoint: z.string().superRefine((url, ctx) => {
+      const expected = endpointUrlExpected(url);
+      if (expected !== undefined) ctx.addIssue({ code: "custom", message: expected });
+    }),
     security_mode: z.enum(["None", "Sign", "SignAndEncrypt"]),
     security_policy: z.enum(["None", "Basic256Sha256"]),
     username: z.string().min(1).optional(),

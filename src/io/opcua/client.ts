@@ -16,7 +16,9 @@ import {
 import { forecastCatalogue, simNodeId } from "../catalogue.ts";
 import type { Sample } from "../types.ts";
 import { rawSample, wireValue } from "./data-value.ts";
+import { endpointUrlExpected } from "./endpoint-url.ts";
 import { explainConnectError, type ErrorContext } from "./errors.ts";
+import { checkedForecast, type ForecastNodes } from "./forecast.ts";
 import { FORECAST_START, FORECAST_STEP_S } from "./plant-address-space.ts";
 import { ensureOwnCertificate, makeCertificateManager, trustCertificateFiles } from "./pki.ts";
 import type { ForecastSnapshot, LinkStatus, PlantMeasurementPort } from "./port.ts";
@@ -28,12 +30,7 @@ export interface OpcuaTag extends TagSpec {
   nodeId: string;
 }
 
-export interface ForecastNodes {
-  startNodeId: string;
-  stepNodeId: string;
-  /** Forecast name → node id of its Double array. */
-  series: Record<string, string>;
-}
+export type { ForecastNodes } from "./forecast.ts";
 
 export interface OpcuaClientConfig {
   /** Where to connect (the server's advertised hostname need not resolve: endpoints are not matched by URL). */
@@ -59,8 +56,13 @@ export interface OpcuaClientConfig {
   /** Reconnection backoff after a lost connection: doubles from the initial delay up to the maximum. */
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
-  /** A connection attempt (channel + session + subscription) that takes longer fails (default 10 s). */
+  /**
+   * Each step of a connection attempt (channel, session, subscription, monitored items) that takes longer fails
+   * (default 10 s). close() waits for the step in flight, so this also bounds how long close() can take.
+   */
   connectTimeoutMs?: number;
+  /** A forecast read that takes longer fails (default 10 s). */
+  readTimeoutMs?: number;
   applicationName?: string;
 }
 
@@ -93,9 +95,13 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
+/** Thrown by a connection attempt that close() overtook: passed on as is, never explained as a connection fault. */
+class PortClosedError extends Error {}
+
 function checkConfig(cfg: OpcuaClientConfig): void {
   const url = cfg.endpointUrl;
-  if (!/^opc\.tcp:\/\/[^/:]+(:\d+)?(\/.*)?$/.test(url)) throw new Error(`OPC UA: endpoint '${url}' is not an opc.tcp://host:port URL`);
+  const expected = endpointUrlExpected(url);
+  if (expected !== undefined) throw new Error(`OPC UA: endpoint '${url}' is not ${expected}`);
   if ((cfg.securityMode === "None") !== (cfg.securityPolicy === "None")) {
     throw new Error(`OPC UA: security mode ${cfg.securityMode} needs ${cfg.securityMode === "None" ? "policy None" : "policy Basic256Sha256"}, got ${cfg.securityPolicy}`);
   }
@@ -112,6 +118,7 @@ export function createOpcuaMeasurementPort(cfg: OpcuaClientConfig, clock: () => 
   const initialDelayMs = cfg.reconnectInitialDelayMs ?? 250;
   const maxDelayMs = cfg.reconnectMaxDelayMs ?? 5000;
   const connectTimeoutMs = cfg.connectTimeoutMs ?? 10_000;
+  const readTimeoutMs = cfg.readTimeoutMs ?? 10_000;
   const tags = [...cfg.tags];
   const cache = new TagCache(tags, clock());
   const cm = makeCertificateManager(cfg.dataDir, "pki", { autoAccept: cfg.autoAcceptServerCertificate ?? false, watchFiles: false });
@@ -132,6 +139,11 @@ export function createOpcuaMeasurementPort(cfg: OpcuaClientConfig, clock: () => 
   let watchdog: NodeJS.Timeout | undefined;
   let pkiReady: Promise<void> | undefined;
   let firstConnect: Promise<void> | undefined;
+  // Connection attempts in flight (the first one or a reconnection): close() waits for them before it disposes of
+  // the certificate store they use, so that none outlives the port.
+  const attempts = new Set<Promise<void>>();
+  let closing: Promise<void> | undefined;
+  const overtaken = () => new PortClosedError(`OPC UA: measurement port closed before the connection to ${url} was up`);
 
   const preparePki = () => {
     pkiReady ??= (async () => {
@@ -150,12 +162,16 @@ export function createOpcuaMeasurementPort(cfg: OpcuaClientConfig, clock: () => 
     await withTimeout(l.client.disconnect(), 2000, "disconnect").catch(() => undefined);
   }
 
+  // close() can run during any await below: each is followed by a check, so that an overtaken attempt opens nothing
+  // more, closes what it has opened (the catch below) and never installs a link.
   async function connectOnce(gen: number): Promise<void> {
     await preparePki().catch((e: Error) => {
       throw new Error(`OPC UA: certificate store ${cm.rootDir}: ${e.message.split("\n")[0]}`);
     });
+    if (closed) throw overtaken();
     // An operator may have moved a certificate into trusted/ since the last attempt.
     await cm.reloadCertificates();
+    if (closed) throw overtaken();
     const client = OPCUAClient.create({
       applicationName: appName,
       applicationUri,
@@ -173,12 +189,15 @@ export function createOpcuaMeasurementPort(cfg: OpcuaClientConfig, clock: () => 
     let session: ClientSession | undefined;
     try {
       await withTimeout(client.connect(url), connectTimeoutMs, `connect to ${url}`);
+      if (closed) throw overtaken();
       session = await withTimeout(client.createSession(identity), connectTimeoutMs, `session on ${url}`);
+      if (closed) throw overtaken();
       const subscription = await withTimeout(
         session.createSubscription2({ requestedPublishingInterval: publishingIntervalMs, requestedMaxKeepAliveCount: 10, requestedLifetimeCount: 100, maxNotificationsPerPublish: 0, publishingEnabled: true, priority: 10 }),
         connectTimeoutMs,
         `subscription on ${url}`,
       );
+      if (closed) throw overtaken();
       // The listener goes on before the items exist: the first notifications can arrive in the same socket read
       // as the CreateMonitoredItems response, before an awaited promise would resume. Until the attempt has
       // fully succeeded they are held back, so a failed attempt cannot leave values looking current.
@@ -219,10 +238,8 @@ export function createOpcuaMeasurementPort(cfg: OpcuaClientConfig, clock: () => 
         connectTimeoutMs,
         `monitored items on ${url}`,
       );
-      if (gen !== generation || closed) {
-        await teardown({ client, session });
-        return;
-      }
+      // Only close() moves the generation on while an attempt is running (lost() needs a live link of this one).
+      if (closed || gen !== generation) throw overtaken();
       const keepAliveMs = subscription.publishingInterval * subscription.maxKeepAliveCount;
       link = { client, session, subscription, group, deadlineMs: 2 * keepAliveMs + 2000 };
       aliveAtMs = performance.now();
@@ -244,8 +261,17 @@ export function createOpcuaMeasurementPort(cfg: OpcuaClientConfig, clock: () => 
       lastError = undefined;
     } catch (e) {
       await teardown({ client, session });
+      if (e instanceof PortClosedError) throw e;
       throw new Error(explainConnectError(e, errCtx));
     }
+  }
+
+  function attempt(gen: number): Promise<void> {
+    const p = connectOnce(gen);
+    attempts.add(p);
+    const done = () => attempts.delete(p);
+    p.then(done, done);
+    return p;
   }
 
   function lost(gen: number, detail: string): void {
@@ -263,8 +289,9 @@ export function createOpcuaMeasurementPort(cfg: OpcuaClientConfig, clock: () => 
     if (closed) return;
     clearTimeout(reconnectTimer);
     reconnectTimer = setTimeout(() => {
+      if (closed) return;
       const gen = generation;
-      connectOnce(gen).then(
+      attempt(gen).then(
         () => undefined,
         (e: Error) => {
           if (closed || gen !== generation) return;
@@ -287,16 +314,20 @@ export function createOpcuaMeasurementPort(cfg: OpcuaClientConfig, clock: () => 
       if (closed) throw new Error("OPC UA: measurement port is closed");
       if (everConnected) return;
       // two callers at once share one attempt rather than opening two sessions
-      firstConnect ??= connectOnce(generation).finally(() => {
+      firstConnect ??= attempt(generation).finally(() => {
         firstConnect = undefined;
       });
       try {
         await firstConnect;
       } catch (e) {
+        // Overtaken by close(), whatever the attempt died of: the caller closed the port, that is the news.
+        if (closed) throw overtaken();
         lastError = (e as Error).message;
         cache.markAllCommError(lastError, clock());
         throw e;
       }
+      // close() may have run between the attempt's end and here: a closed port starts no watchdog.
+      if (closed) throw overtaken();
       if (everConnected) return;
       everConnected = true;
       watchdog = setInterval(() => {
@@ -316,37 +347,39 @@ export function createOpcuaMeasurementPort(cfg: OpcuaClientConfig, clock: () => 
       const nodes = cfg.forecasts ?? simForecastNodes();
       const names = Object.keys(nodes.series);
       const ids = [nodes.startNodeId, nodes.stepNodeId, ...names.map((n) => nodes.series[n]!)];
-      const dvs = await l.session.read(ids.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value })));
+      // A server that stops answering without closing would otherwise hold the caller until the watchdog notices.
+      const dvs = await withTimeout(
+        l.session.read(ids.map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value }))),
+        readTimeoutMs,
+        `OPC UA: reading forecasts from ${url}`,
+      );
       dvs.forEach((dv, i) => {
         if (!dv.statusCode.isGood()) throw new Error(`OPC UA: forecast node ${ids[i]} on ${url}: ${dv.statusCode.name}`);
       });
-      const start = wireValue(dvs[0]!);
-      const stepS = wireValue(dvs[1]!);
-      if (!(start instanceof Date) || typeof stepS !== "number" || !(stepS > 0)) throw new Error(`OPC UA: forecast start/step on ${url} are not a DateTime and a positive number`);
-      const series: Record<string, number[]> = {};
-      names.forEach((n, i) => {
-        const v = wireValue(dvs[i + 2]!);
-        if (!Array.isArray(v) || v.some((x) => typeof x !== "number")) throw new Error(`OPC UA: forecast ${n} (${ids[i + 2]}) on ${url} is not an array of numbers`);
-        series[n] = v as number[];
-      });
-      return { startMs: start.getTime(), stepS, series };
+      return checkedForecast(url, nodes, wireValue(dvs[0]!), wireValue(dvs[1]!), Object.fromEntries(names.map((n, i) => [n, wireValue(dvs[i + 2]!)])));
     },
 
     status(): LinkStatus {
       return { connected: link !== undefined, connects, ...(lastError !== undefined ? { lastError } : {}) };
     },
 
-    async close() {
-      if (closed) return;
-      closed = true;
-      generation++;
-      clearTimeout(reconnectTimer);
-      clearInterval(watchdog);
-      cache.markAllCommError("measurement port closed", clock());
-      const old = link;
-      link = undefined;
-      if (old) await teardown(old);
-      await cm.dispose().catch(() => undefined);
+    close() {
+      // A second caller waits for the same teardown rather than returning while it is still running.
+      closing ??= (async () => {
+        closed = true;
+        generation++;
+        clearTimeout(reconnectTimer);
+        clearInterval(watchdog);
+        cache.markAllCommError("measurement port closed", clock());
+        // An attempt in flight stops after its current step and closes what it opened; it still uses the
+        // certificate store, so that goes last.
+        await Promise.allSettled([...attempts, pkiReady]);
+        const old = link;
+        link = undefined;
+        if (old) await teardown(old);
+        await cm.dispose().catch(() => undefined);
+      })();
+      return closing;
     },
   };
 }

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AttributeIds, BrowseDirection, DataType, LogLevel, NodeClass, OPCUAClient, setLogLevel, UserTokenType, Variant, VariantArrayType, type ClientSession } from "node-opcua";
 import { forecastCatalogue, simNodeId, type MeasurementSpec } from "../catalogue.ts";
 import type { Sample } from "../types.ts";
-import { createOpcuaMeasurementPort, type OpcuaMeasurementPort, type OpcuaTag } from "./client.ts";
+import { createOpcuaMeasurementPort, simForecastNodes, type OpcuaMeasurementPort, type OpcuaTag } from "./client.ts";
 import { makeCertificateManager } from "./pki.ts";
 import { startOpcuaServer, type OpcuaPlantServer } from "./server.ts";
 import { catalogueTags, parisCatalogue, plausibleValue, startRelay, tmpDataDir, waitForSamples } from "./test-helpers.ts";
@@ -51,6 +51,51 @@ async function rawSession<T>(fn: (s: ClientSession) => Promise<T>): Promise<T> {
   } finally {
     await client.disconnect();
   }
+}
+
+/**
+ * Timers and intervals that client.ts starts while tracking, and which of them are still pending (neither cleared
+ * nor, for a timeout, fired): what a closed port must not leave behind.
+ */
+function trackClientTimers(): { pending(): string[]; stop(): void } {
+  const live = new Map<unknown, string>();
+  // Only timers client.ts itself starts: node-opcua's own, even when called from client.ts, are its business.
+  const fromClient = () => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 50;
+    const frames = (new Error().stack ?? "").split("\n").slice(1);
+    Error.stackTraceLimit = limit;
+    const caller = frames.find((f) => !f.includes("/src/io/opcua/opcua.test.ts") && !/node_modules\/(@vitest|tinyspy)\//.test(f));
+    return caller?.includes("/src/io/opcua/client.ts") ?? false;
+  };
+  const realSetTimeout = globalThis.setTimeout;
+  const realSetInterval = globalThis.setInterval;
+  const realClearTimeout = globalThis.clearTimeout;
+  const realClearInterval = globalThis.clearInterval;
+  const spies = [
+    vi.spyOn(globalThis, "setTimeout").mockImplementation(((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const h = realSetTimeout((...a: unknown[]) => {
+        live.delete(h);
+        fn(...a);
+      }, ms, ...args);
+      if (fromClient()) live.set(h, `setTimeout(${ms})`);
+      return h;
+    }) as typeof setTimeout),
+    vi.spyOn(globalThis, "setInterval").mockImplementation(((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const h = realSetInterval(fn, ms, ...args);
+      if (fromClient()) live.set(h, `setInterval(${ms})`);
+      return h;
+    }) as typeof setInterval),
+    vi.spyOn(globalThis, "clearTimeout").mockImplementation(((h?: NodeJS.Timeout) => {
+      live.delete(h);
+      realClearTimeout(h);
+    }) as typeof clearTimeout),
+    vi.spyOn(globalThis, "clearInterval").mockImplementation(((h?: NodeJS.Timeout) => {
+      live.delete(h);
+      realClearInterval(h);
+    }) as typeof clearInterval),
+  ];
+  return { pending: () => [...live.values()], stop: () => spies.forEach((s) => s.mockRestore()) };
 }
 
 beforeAll(async () => {
@@ -185,6 +230,7 @@ describe("OPC UA plant link over loopback", () => {
     // Frozen: the gateway keeps re-stamping the same value; each re-stamp arrives, and after maxAgeS it is frozen.
     const frozenValue = plausibleValue(spec(FROZEN_TAG), 0) as number;
     for (const dt of [0, 30_000, 61_000]) {
+      now = t + dt; // the receiver's clock moves with the source's (a source time ahead of it would be refused)
       server.update(new Map([[FROZEN_TAG, { value: frozenValue, sourceMs: t + dt }]]));
       await waitForSamples(() => port.read(), (m) => m.get(FROZEN_TAG)?.sourceMs === t + dt);
     }
@@ -214,12 +260,117 @@ describe("OPC UA plant link over loopback", () => {
     expect(await port.readForecasts()).toEqual({ startMs, stepS: 3600, series });
   });
 
+  it("refuses a forecast array holding NaN or an infinity, naming the forecast and its node", async () => {
+    const startMs = Date.UTC(2025, 0, 15, 12);
+    const sound = Object.fromEntries(forecastCatalogue().map((f) => [f.name, Array.from({ length: 24 }, (_, k) => 10 + k)]));
+    const name = forecastCatalogue()[2]!.name;
+    try {
+      for (const bad of [Number.NaN, Number.NEGATIVE_INFINITY]) {
+        server.updateForecasts({ startMs, stepS: 3600, series: { ...sound, [name]: sound[name]!.map((v, k) => (k === 5 ? bad : v)) } });
+        await expect(port.readForecasts()).rejects.toThrow(`OPC UA: forecast ${name} (${simNodeId(name)}) on ${server.endpointUrl} has a non-finite value at index 5 (${String(bad)})`);
+      }
+    } finally {
+      server.updateForecasts({ startMs, stepS: 3600, series: sound });
+    }
+    expect((await port.readForecasts()).series[name]).toEqual(sound[name]);
+  });
+
+  it("refuses a forecast start that is no DateTime and a step that is not a positive number, naming the node", async () => {
+    // Forecast nodes pointed at measurement nodes (Doubles), which a test can set to anything.
+    const forecasts = { ...simForecastNodes(), startNodeId: simNodeId("dc.it_heat_kw"), stepNodeId: simNodeId("hp1.heat_kw") };
+    const odd = createOpcuaMeasurementPort(
+      { endpointUrl: server.endpointUrl, securityMode: "None", securityPolicy: "None", ...USER, dataDir: `${tmp.dir}/client`, tags: catalogueTags(specs.slice(0, 1), 60), forecasts, publishingIntervalMs: 50 },
+      clock,
+    );
+    const t = Date.now();
+    try {
+      await odd.connect();
+      await expect(odd.readForecasts()).rejects.toThrow(/^OPC UA: forecast start ns=1;s=dc\.it_heat_kw on opc\.tcp:\/\/localhost:\d+ is not a valid DateTime \(got [\d.]+\)$/);
+      server.forceRaw("dc.it_heat_kw", new Variant({ dataType: DataType.DateTime, value: new Date(t) }), t);
+      for (const [step, shown] of [[0, "0"], [-60, "-60"], [Number.POSITIVE_INFINITY, "Infinity"]] as const) {
+        server.forceRaw("hp1.heat_kw", new Variant({ dataType: DataType.Double, value: step }), t);
+        await expect(odd.readForecasts()).rejects.toThrow(`OPC UA: forecast step ns=1;s=hp1.heat_kw on ${server.endpointUrl} is not a positive number of seconds (got ${shown})`);
+      }
+      server.forceRaw("hp1.heat_kw", new Variant({ dataType: DataType.Double, value: 900 }), t);
+      expect(await odd.readForecasts()).toMatchObject({ startMs: t, stepS: 900 });
+    } finally {
+      await odd.close();
+    }
+  });
+
+  it("node-opcua cannot connect to an IPv6 literal, which is why endpoint-url.ts refuses them", async () => {
+    // If this starts failing, node-opcua has learned bracketed hosts: allow them in endpoint-url.ts.
+    rawCm ??= makeCertificateManager(tmp.dir, "raw-client", { autoAccept: true, watchFiles: false });
+    const client = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 }, clientCertificateManager: rawCm });
+    try {
+      await expect(client.connect(`opc.tcp://[::1]:${server.port}`)).rejects.toThrow(/ENOTFOUND \[::1\]/);
+    } finally {
+      await client.disconnect();
+    }
+  });
+
   it("connect() to an endpoint nobody listens on rejects with a one-line message", async () => {
     const dead = createOpcuaMeasurementPort({ endpointUrl: "opc.tcp://localhost:1", securityMode: "None", securityPolicy: "None", ...USER, dataDir: `${tmp.dir}/client`, tags: catalogueTags(specs.slice(0, 1), 60) }, clock);
     await expect(dead.connect()).rejects.toThrow(/^OPC UA: opc\.tcp:\/\/localhost:1 unreachable \(ECONNREFUSED\)$/);
     expect([...(await dead.read()).values()][0]).toMatchObject({ quality: "comm_error", detail: "OPC UA: opc.tcp://localhost:1 unreachable (ECONNREFUSED)" });
     await dead.close();
   });
+
+  // Where close() overtakes the first connect(): before any socket, and once the server has created the session.
+  it.each([
+    ["before it has reached the server", async () => undefined],
+    ["once the server has created the session", () => server.nextSession()],
+  ])("close() during the first connect() (%s): connect() rejects, nothing is left open or running, nothing reconnects", async (_when, closeAfter) => {
+    const sessionsBefore = server.sessionCount();
+    const timers = trackClientTimers();
+    try {
+      const p = createOpcuaMeasurementPort(
+        { endpointUrl: server.endpointUrl, securityMode: "None", securityPolicy: "None", ...USER, dataDir: `${tmp.dir}/client`, tags: catalogueTags(specs.slice(0, 1), 60), publishingIntervalMs: 50, reconnectInitialDelayMs: 50 },
+        clock,
+      );
+      // Chosen behaviour: connect() rejects, so that a caller never takes a closed port for a connected one.
+      const outcome = p.connect().then(
+        () => "resolved",
+        (e: Error) => e.message,
+      );
+      await closeAfter();
+      await p.close();
+      // close() has waited for the overtaken attempt, which closed what it had opened
+      expect(server.sessionCount()).toBe(sessionsBefore);
+      expect(timers.pending()).toEqual([]);
+      expect(await outcome).toBe(`OPC UA: measurement port closed before the connection to ${server.endpointUrl} was up`);
+      expect(timers.pending()).toEqual([]);
+      expect(p.status()).toMatchObject({ connected: false, connects: 0 });
+      // well past the reconnection delay: no attempt starts on a closed port
+      await new Promise((r) => setTimeout(r, 400));
+      expect(timers.pending()).toEqual([]);
+      expect(server.sessionCount()).toBe(sessionsBefore);
+      await expect(p.connect()).rejects.toThrow("OPC UA: measurement port is closed");
+    } finally {
+      timers.stop();
+    }
+  });
+
+  it("readForecasts() gives up on a server that stops answering, after readTimeoutMs", async () => {
+    const relay = await startRelay(server.port);
+    const viaRelay = createOpcuaMeasurementPort(
+      { endpointUrl: `opc.tcp://localhost:${relay.port}`, securityMode: "None", securityPolicy: "None", ...USER, dataDir: `${tmp.dir}/client`, tags: catalogueTags(specs.slice(0, 1), MAX_AGE_S), publishingIntervalMs: 50, readTimeoutMs: 300 },
+      clock,
+    );
+    try {
+      await viaRelay.connect();
+      await viaRelay.readForecasts();
+      relay.silence();
+      const t0 = Date.now();
+      // the watchdog would only notice after 3 s of silence: the read must not wait for it
+      await expect(viaRelay.readForecasts()).rejects.toThrow(/^OPC UA: reading forecasts from opc\.tcp:\/\/localhost:\d+: no answer within 0\.3 s \(ETIMEDOUT\)$/);
+      expect(Date.now() - t0).toBeLessThan(2000);
+    } finally {
+      relay.restore();
+      await viaRelay.close();
+      await relay.close();
+    }
+  }, 15_000);
 
   it("a link that goes silent without closing (no keep-alive) is declared dead, then recovers", async () => {
     const relay = await startRelay(server.port);

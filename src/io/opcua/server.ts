@@ -47,6 +47,10 @@ export interface OpcuaPlantServer {
   trustCertificate(file: string): Promise<void>;
   /** Test hook: serves any variant at a measurement's node, as a misbehaving gateway would. */
   forceRaw(name: string, variant: Variant, sourceMs: number): void;
+  /** Test hook: sessions open on the server now (a client that leaks one shows here). */
+  sessionCount(): number;
+  /** Test hook: resolves when the next session is created, before the client has the response. */
+  nextSession(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -124,6 +128,8 @@ export async function startOpcuaServer(opts: OpcuaServerOptions): Promise<OpcuaP
     forceRaw(name, variant, sourceMs) {
       forceRawValue(measurement(name).node, variant, sourceMs);
     },
+    sessionCount: () => server.currentSessionCount,
+    nextSession: () => new Promise<void>((resolve) => server.once("create_session", () => resolve())),
     async stop() {
       // shutdown() also disposes both certificate stores
       await server.shutdown(0);
