@@ -2,7 +2,7 @@ import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { InputError } from "./errors.ts";
 import { loadYamlFile } from "./load.ts";
-import type { TagLimits } from "../io/quality.ts";
+import type { TagSpec } from "../io/opcua/tag-cache.ts";
 import { endpointUrlExpected } from "../io/opcua/endpoint-url.ts";
 
 /**
@@ -74,9 +74,9 @@ export const wireSchema = z
 
 export type WireFile = z.infer<typeof wireSchema>;
 
-export interface TagConfig extends TagLimits {
+/** A tag as the OPC UA client takes it (TagSpec), with the node it is read from. */
+export interface TagConfig extends TagSpec {
   nodeId: string;
-  measurement: string;
   kind: "number" | "boolean";
 }
 

@@ -5,9 +5,10 @@ import { withForecastErrors, type Truth } from "../forecast/error-model.ts";
 import type { ScenarioInputs } from "./inputs.ts";
 import { stepBoundsMs, stepsStartingBefore } from "../optimizer/plan-grid.ts";
 
-function truthWindow(inputs: ScenarioInputs, startMs: number, stepsS: readonly number[]): Truth {
+/** Means of the scenario's truth over plan steps from `startMs` (before the inputs begin, their first value holds). */
+export function truthWindow(inputs: ScenarioInputs, startMs: number, stepsS: readonly number[]): Truth {
   const per = stepsS.map((d) => Math.max(1, Math.round(d / inputs.stepS)));
-  const i0 = Math.round((startMs - inputs.startMs) / (inputs.stepS * 1000));
+  const i0 = Math.max(0, Math.round((startMs - inputs.startMs) / (inputs.stepS * 1000)));
   return {
     itHeatKw: stepMeans(inputs.itHeatKw, i0, per),
     outdoorTempC: stepMeans(inputs.outdoorTempC, i0, per),

@@ -3,8 +3,8 @@ import type { Scenario } from "../config/scenario.ts";
 import { eventActive } from "../config/scenario.ts";
 import type { Observation, Setpoints } from "../control/types.ts";
 import { buildInputs, type ScenarioInputs } from "./inputs.ts";
-import { stepMeans } from "../forecast/aggregate.ts";
-import { withForecastErrors, type Truth } from "../forecast/error-model.ts";
+import { withForecastErrors } from "../forecast/error-model.ts";
+import { truthWindow } from "./forecaster.ts";
 import { initialPlantState, observe, plantStep, type PlantState, type StepFlows, type StepInputs } from "./plant.ts";
 
 /** A measurement as the plant's instruments report it: value and the time it was measured. */
@@ -131,17 +131,8 @@ export function createLivePlant(sc: Scenario, inputs: ScenarioInputs = buildInpu
     forecasts(hours: number) {
       const startMs = Math.floor(simMs / 3_600_000) * 3_600_000;
       const grid = new Array<number>(hours).fill(3600);
-      const i0 = index(startMs);
-      const per = grid.map(() => Math.round(3600 / inputs.stepS));
-      const truth: Truth = {
-        itHeatKw: stepMeans(inputs.itHeatKw, i0, per),
-        outdoorTempC: stepMeans(inputs.outdoorTempC, i0, per),
-        solarWm2: stepMeans(inputs.solarWm2, i0, per),
-        priceElEurPerMwh: stepMeans(inputs.priceElEurPerMwh, i0, per),
-        dhDemandKw: stepMeans(inputs.dhDemandKw, i0, per),
-      };
       // What weather and market services would send: the truth with the simulator's seeded forecast errors.
-      const f = withForecastErrors(truth, grid, startMs, sc.seed);
+      const f = withForecastErrors(truthWindow(inputs, startMs, grid), grid, startMs, sc.seed);
       return {
         startMs,
         stepS: 3600,
