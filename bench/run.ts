@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --runs N] [-- --only NAME]`: speed and memory targets live here, never in unit tests.
+ * `npm run bench [-- --runs N] [-- --only NAME] [-- --list] [-- --heavy]`: speed and memory targets live here, never
+ * in unit tests.
  * Each sample is a fresh `chaleur` process, timed from outside: the wall time a person waits.
  */
 import { spawnSync } from "node:child_process";
@@ -11,8 +12,12 @@ import { median, summary } from "./stats.ts";
 import { benchPlan } from "./plan.ts";
 
 const root = resolve(import.meta.dirname, "..");
-const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, only: { type: "string" }, heavy: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, only: { type: "string" }, heavy: { type: "boolean", default: false }, list: { type: "boolean", default: false } } });
 const runs = Number(values.runs);
+if (!(Number.isInteger(runs) && runs >= 1)) {
+  console.error(`bench: --runs: expected a whole number ≥ 1 (got '${values.runs}')`);
+  process.exit(2);
+}
 const hasGnuTime = existsSync("/usr/bin/time");
 
 interface Bench {
@@ -51,6 +56,21 @@ const benches: Bench[] = [
     args: (out) => ["simulate", "bench/paris-year-mpc-hourly.yaml", "--controller", "mpc", "--out", out],
   },
 ];
+
+/** Benchmarks with their own runner (in-process timing), listed with the process-timed ones above. */
+const custom = [
+  { name: "plan", heavy: false, target: "96-step plan of simulations/plan-example.csv: HiGHS median ≤ 100 ms (beside glpsol and javascript-lp-solver)" },
+  { name: "wire", heavy: false, target: "one I/O cycle against sim-plant over loopback (OPC UA read + Modbus writes with read-back + heartbeats), p99 ≤ 50 ms" },
+];
+const all = [...custom, ...benches];
+if (values.list) {
+  for (const b of all) console.log(`${b.name.padEnd(22)} ${b.heavy ? "(heavy: only with --heavy or --only) " : ""}${b.target}`);
+  process.exit(0);
+}
+if (values.only && !all.some((b) => b.name === values.only)) {
+  console.error(`bench: --only: expected one of ${all.map((b) => b.name).join(", ")} (got '${values.only}'; see --list)`);
+  process.exit(2);
+}
 
 let failed = false;
 if (!values.only || values.only === "plan") {

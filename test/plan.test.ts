@@ -25,22 +25,42 @@ function glpsolObjective(lpFile: string): number {
   return Number(m[1]);
 }
 
+/** The first `steps` rows of the shipped example: javascript-lp-solver proves 6 h (24 steps) optimal in about 2 s. */
+function examplePrefix(steps: number): string {
+  const lines = readFileSync(join(root, "simulations/plan-example.csv"), "utf8").split("\n");
+  const file = join(dir, `plan-${steps}.csv`);
+  writeFileSync(file, lines.slice(0, steps + 1).join("\n") + "\n");
+  return file;
+}
+
 describe("chaleur plan", () => {
-  for (const [solver, limitS] of [["highs", "60"], ["jslp", "90"]] as const) {
-    it(`${solver}: glpsol on the exported LP gives the reported objective within 1e-6 relative`, { timeout: 180_000 }, () => {
+  // jslp on 96 steps needs over a minute: its cross-check uses 6 h, what it solves in seconds.
+  for (const [solver, steps] of [["highs", 96], ["jslp", 24]] as const) {
+    it(`${solver}: glpsol on the exported LP gives the reported objective within 1e-6 relative`, { timeout: 120_000 }, () => {
       const lp = join(dir, `${solver}.lp`);
-      const r = chaleur("plan", "--model", "models/paris-chapelle.yaml", "--inputs", "simulations/plan-example.csv", "--solver", solver, "--export-lp", lp, "--json", "--time-limit-s", limitS);
+      const inputs = steps === 96 ? "simulations/plan-example.csv" : examplePrefix(steps);
+      const r = chaleur("plan", "--model", "models/paris-chapelle.yaml", "--inputs", inputs, "--solver", solver, "--export-lp", lp, "--json", "--time-limit-s", "60");
       expect(r.code, r.err).toBe(0);
       const plan = JSON.parse(r.out);
       expect(plan.solver).toBe(solver);
       expect(["optimal", "feasible"]).toContain(plan.status);
-      expect(plan.steps).toHaveLength(96);
+      expect(plan.steps).toHaveLength(steps);
       expect(plan.steps[0]).toHaveProperty("hps");
       expect(typeof plan.solveMs).toBe("number");
       const ref = glpsolObjective(lp);
       expect(Math.abs(plan.objective - ref) / Math.abs(ref)).toBeLessThan(1e-6);
     });
   }
+
+  it("jslp honours --time-limit-s: a 96-step plan it cannot finish in 3 s stops near 3 s with a one-line reason", { timeout: 120_000 }, () => {
+    const t0 = performance.now();
+    const r = chaleur("plan", "--model", "models/paris-chapelle.yaml", "--inputs", "simulations/plan-example.csv", "--solver", "jslp", "--time-limit-s", "3");
+    const wallS = (performance.now() - t0) / 1000;
+    expect(r.code).toBe(1);
+    expect(r.out.split("\n")[0]).toMatch(/^jslp: timeout \(no integer solution within the 3 s time limit\); objective —; \d+ ms$/);
+    // Without the worker it ran for minutes (a 10 s limit took 42 s); the process start takes ~1 s, 3 s of solving.
+    expect(wallS).toBeLessThan(30);
+  });
 
   it("prints a readable table by default", () => {
     const r = chaleur("plan", "--model", "models/paris-chapelle.yaml", "--inputs", "simulations/plan-example.csv");

@@ -64,6 +64,18 @@ describe("scenario behaviour", () => {
     const mean = p.reduce((a, b) => a + b, 0) / p.length;
     expect(mean).toBeGreaterThan(96.5);
     expect(mean).toBeLessThan(97.2);
-    expect(inputs.notes.join("\n")).toMatch(/does not exist|non-existent|nonexistent/i);
+    const notes = inputs.notes.join("\n");
+    expect(notes).toMatch(/does not exist|non-existent|nonexistent/i);
+    // Each flaw once, its line once; the scenario ends 2024-01-01, so 2024's leap day (a margin year) is no note.
+    expect(new Set(inputs.notes).size).toBe(inputs.notes.length);
+    expect(notes).not.toMatch(/\(line \d+\)/);
+    expect(notes).not.toMatch(/2024 is a leap year/);
+  });
+
+  it("a flaw outside the scenario's window is no note of it", () => {
+    const sc = loadScenario("simulations/paris-2023-real.yaml");
+    const january = { ...sc, startMs: Date.parse("2023-01-09T00:00:00+01:00"), endMs: Date.parse("2023-01-16T00:00:00+01:00") };
+    // The price file's March row for the hour that never was concerns no January week.
+    expect(buildInputs(january).notes.join("\n")).not.toMatch(/does not exist/);
   });
 });

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import { readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { InputError, isInputError } from "../config/errors.ts";
 import { runPlan } from "./plan.ts";
@@ -7,8 +8,10 @@ import { CONTROLLERS, simulateScenario } from "../sim/run.ts";
 import { progressBar } from "./progress.ts";
 import { DEFAULT_SOLVER, SOLVERS } from "../optimizer/solvers/index.ts";
 import { validateFile } from "./validate-file.ts";
+import { checkOutputFile, prepareOutputDir } from "./output-path.ts";
 import type { SimPlantCliOptions } from "./sim-plant.ts";
 
+const VERSION = (JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8")) as { version: string }).version;
 const PLC_MAPS = ["heat-pumps", "substation", "greenhouse"].map((n) => resolve(import.meta.dirname, "../../plc", `${n}.yaml`));
 
 /** Exit codes: 0 ok, 1 internal failure, 2 bad input (one line naming file, field and what was expected). */
@@ -16,6 +19,7 @@ const EXIT_BAD_INPUT = 2;
 
 function buildProgram(): Command {
   const program = new Command("chaleur")
+    .version(VERSION, "-V, --version", "print chaleur's version")
     .description("Heat-recovery optimization for the Paris Chapelle data centre: simulate, plan, control.")
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s) });
@@ -28,8 +32,10 @@ function buildProgram(): Command {
     .option("--out <dir>", "output folder (default: out/<scenario name>-<controller>)")
     .addOption(new Option("--solver <name>", "optimizer backend for mpc/oracle").choices([...SOLVERS]).default(DEFAULT_SOLVER))
     .action(async (file: string, opts: { controller: string; out?: string; solver: string }) => {
+      // javascript-lp-solver takes over a minute for one 96-step plan; a week of mpc is 672 of them.
+      if (opts.solver === "jslp" && opts.controller !== "rule") throw new InputError("--solver", "", "highs for simulate (jslp is for single plans: chaleur plan --solver jslp)", "javascript-lp-solver needs about a minute per 24-h plan");
       const sc = loadScenario(file);
-      const out = resolve(opts.out ?? join("out", `${basename(file).replace(/\.ya?ml$/, "")}-${opts.controller}`));
+      const out = prepareOutputDir("--out", opts.out ?? join("out", `${basename(file).replace(/\.ya?ml$/, "")}-${opts.controller}`));
       const t0 = performance.now();
       const onProgress = progressBar(`${sc.name} (${opts.controller})`);
       const r = await simulateScenario(sc, opts.controller, out, { solver: opts.solver, ...(onProgress ? { onProgress } : {}) });
@@ -39,6 +45,8 @@ function buildProgram(): Command {
       console.log(`  net value ${k.net_value_eur.toFixed(0)} €, sold ${k.heat_sold_mwh.toFixed(1)} MWh, greenhouse ${k.heat_greenhouse_mwh.toFixed(1)} MWh, dumped ${k.heat_dumped_mwh.toFixed(1)} MWh, ERF ${k.energy_reuse_factor}`);
       console.log(`  cooling violation ${k.cooling_violation_min} min, max balance residual ${k.max_balance_residual_kw} kW, greenhouse discomfort ${k.greenhouse_discomfort_kh} K·h`);
       if (k.solve_ms_p50 !== null) console.log(`  solve p50 ${k.solve_ms_p50.toFixed(0)} ms, p95 ${k.solve_ms_p95!.toFixed(0)} ms; modes ${JSON.stringify(k.mode_minutes)}`);
+      const notes = r.result.inputs.notes.length;
+      if (notes > 0) console.log(`  ${notes} data note${notes === 1 ? "" : "s"} in the report`);
       console.log(`  report: ${r.files.report}`);
       console.log(`  data:   ${r.files.timeseries}, ${r.files.kpis}`);
     });
@@ -55,7 +63,7 @@ function buildProgram(): Command {
     .action(async (o: { model: string; inputs: string; solver: string; exportLp?: string; json?: boolean; timeLimitS: string }) => {
       const limit = Number(o.timeLimitS);
       if (!(limit > 0)) throw new InputError("--time-limit-s", "", "a positive number of seconds", `got '${o.timeLimitS}'`);
-      process.exitCode = await runPlan({ model: o.model, inputs: o.inputs, solver: o.solver, ...(o.exportLp ? { exportLp: o.exportLp } : {}), json: o.json ?? false, timeLimitMs: limit * 1000 });
+      process.exitCode = await runPlan({ model: o.model, inputs: o.inputs, solver: o.solver, ...(o.exportLp ? { exportLp: checkOutputFile("--export-lp", o.exportLp) } : {}), json: o.json ?? false, timeLimitMs: limit * 1000 });
     });
 
   program

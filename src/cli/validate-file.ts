@@ -1,5 +1,5 @@
 import { InputError } from "../config/errors.ts";
-import { parseYaml, readTextFile, validate } from "../config/load.ts";
+import { fileKind, parseYaml, readTextFile, validate } from "../config/load.ts";
 import { resolveWire, wireSchema } from "../config/wire-config.ts";
 import { modelFromData } from "../config/plant-model.ts";
 import { describePlcMap, plcMapFromData } from "../config/plc-schema.ts";
@@ -9,23 +9,23 @@ import { loadScenario } from "../config/scenario.ts";
 export function validateFile(file: string): string {
   const data = parseYaml(readTextFile(file), file);
   if (data === null || typeof data !== "object" || Array.isArray(data)) throw new InputError(file, "(top level)", "a mapping (a plant model, a scenario or a PLC register map)");
-  const keys = new Set(Object.keys(data));
-  if (keys.has("facility_water") || keys.has("heat_pumps")) {
+  const kind = fileKind(data);
+  if (kind === "plant model") {
     const m = modelFromData(data, file);
     const parts = [`${m.heatPumps.length} heat pumps`, m.storage ? `store ${(m.storage.capacityKwh / 1000).toFixed(2)} MWh` : "no store", m.greenhouse ? `greenhouse ${m.greenhouse.spec.areaM2} m²` : "no greenhouse"];
     return `${file}: valid plant model '${m.name}' (${parts.join(", ")})`;
   }
-  if (keys.has("plc") || keys.has("registers")) {
+  if (kind === "PLC register map") {
     const p = plcMapFromData(data, file);
     return `${file}: valid register map '${p.plc}' (${describePlcMap(p)})`;
   }
-  if (keys.has("opcua") || keys.has("modbus")) {
+  if (kind === "wire config") {
     const w = resolveWire(validate(wireSchema, data, file), file);
     // The PLC maps it names must load too: a daemon config is only as good as the maps it points at.
     const maps = w.modbus.plcs.map((p) => plcMapFromData(parseYaml(readTextFile(p.mapFile), p.mapFile), p.mapFile));
     return `${file}: valid wire config (${w.opcua.tags.length} tags from ${w.opcua.endpoint}, ${w.opcua.securityMode}; PLCs ${maps.map((m) => m.plc).join(", ")})`;
   }
-  if (keys.has("start") || keys.has("model")) {
+  if (kind === "scenario") {
     const s = loadScenario(file);
     const days = (s.endMs - s.startMs) / 86_400_000;
     return `${file}: valid scenario '${s.name}' (${days} days on '${s.model.name}', ${s.events.length} events)`;

@@ -78,6 +78,34 @@ export function validate<T extends z.ZodType>(schema: T, data: unknown, file: st
   throw new InputError(file, formatPath(e.field) || "(top level)", e.expected, detail);
 }
 
-export function loadYamlFile<T extends z.ZodType>(schema: T, file: string): z.infer<T> {
-  return validate(schema, parseYaml(readTextFile(file), file), file);
+/** The kinds of chaleur file, recognised by the fields only that kind has. */
+export type FileKind = "plant model" | "scenario" | "PLC register map" | "wire config";
+
+const KIND_FIELDS: [FileKind, string[], string][] = [
+  ["plant model", ["facility_water", "heat_pumps"], "facility_water, heat_pumps, …"],
+  ["PLC register map", ["plc", "registers"], "plc, unit_id, registers"],
+  ["wire config", ["opcua", "modbus"], "opcua, modbus"],
+  ["scenario", ["start", "model"], "model, start, duration"],
+];
+
+export function fileKind(data: unknown): FileKind | null {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return null;
+  const keys = new Set(Object.keys(data));
+  return KIND_FIELDS.find(([, fields]) => fields.some((f) => keys.has(f)))?.[0] ?? null;
+}
+
+export function describeKind(kind: FileKind): string {
+  const k = KIND_FIELDS.find(([name]) => name === kind)!;
+  return `a ${kind} (with ${k[2]})`;
+}
+
+/**
+ * Loads a YAML file of the given kind. A file of another kind (a scenario where a model is expected) is named as
+ * such, rather than reported as a misspelt field.
+ */
+export function loadYamlFile<T extends z.ZodType>(schema: T, file: string, kind?: FileKind): z.infer<T> {
+  const data = parseYaml(readTextFile(file), file);
+  const found = fileKind(data);
+  if (kind && found && found !== kind) throw new InputError(file, "(top level)", describeKind(kind), `this file is a ${found}`);
+  return validate(schema, data, file);
 }

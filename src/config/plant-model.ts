@@ -203,7 +203,7 @@ export function resolveModel(f: ModelFile, file: string): PlantModel {
 }
 
 export function loadModel(file: string): PlantModel {
-  return resolveModel(loadYamlFile(modelSchema, file), file);
+  return resolveModel(loadYamlFile(modelSchema, file, "plant model"), file);
 }
 
 export function modelFromData(data: unknown, file: string): PlantModel {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { InputError } from "./errors.ts";
-import { parseYaml, readTextFile, validate } from "./load.ts";
+import { describeKind, fileKind, parseYaml, readTextFile, validate } from "./load.ts";
 
 /**
  * Register maps (plc/*.yaml): one per PLC, the contract between chaleur and the automation engineer.
@@ -237,7 +237,10 @@ export function plcMapFromData(data: unknown, file: string): PlcMap {
 }
 
 export function loadPlcMap(file: string): PlcMap {
-  return plcMapFromData(parseYaml(readTextFile(file), file), file);
+  const data = parseYaml(readTextFile(file), file);
+  const found = fileKind(data);
+  if (found && found !== "PLC register map") throw new InputError(file, "(top level)", describeKind("PLC register map"), `this file is a ${found}`);
+  return plcMapFromData(data, file);
 }
 
 /** The register of a map by name, or undefined. */

@@ -1,13 +1,25 @@
 import { z } from "zod";
-import { parseDurationS, parseInstantMs } from "./duration.ts";
+import { durationProblem, parseInstantMs } from "./duration.ts";
 
 const num = z.number().finite();
 const instant = z.string().refine((s) => parseInstantMs(s) !== null, {
   message: "an ISO 8601 time with offset, e.g. 2026-01-12T00:00:00+01:00",
 });
-const duration = z.string().refine((s) => (parseDurationS(s) ?? 0) > 0, {
-  message: "an ISO 8601 duration, e.g. P7D or PT6H",
-});
+/**
+ * Bounds that keep a run within this machine's means: two years of 1-min steps is ≈ 0.6 GB of outputs in memory
+ * (a year measured 288 MB peak), and a week-long plan horizon is already past what forecasts can tell.
+ */
+export const MAX_SCENARIO_DAYS = 731;
+export const MAX_HORIZON_H = 168;
+export const MAX_PLAN_STEPS = 1000;
+export const MAX_SIM_STEPS = 1_100_000;
+
+const boundedDuration = (maxS: number, maxText: string) =>
+  z.string().superRefine((s, ctx) => {
+    const problem = durationProblem(s, maxS, maxText);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+const duration = boundedDuration(MAX_SCENARIO_DAYS * 86400, `${MAX_SCENARIO_DAYS} days (2 years)`);
 
 const weather = z.discriminatedUnion("source", [
   z
@@ -59,7 +71,7 @@ export const scenarioSchema = z
     control: z
       .object({
         period_min: num.positive().default(15),
-        horizon_h: num.positive().default(24),
+        horizon_h: num.positive().max(MAX_HORIZON_H).default(24),
         step_min: num.positive().default(15),
         /** How often mpc re-plans (default: every control period); it follows its plan in between. */
         replan_min: num.positive().optional(),

@@ -2,7 +2,7 @@ import { dirname, resolve } from "node:path";
 import { InputError } from "./errors.ts";
 import { loadYamlFile } from "./load.ts";
 import { parseDurationS, parseInstantMs } from "./duration.ts";
-import { scenarioSchema, type ScenarioFile } from "./scenario-schema.ts";
+import { MAX_PLAN_STEPS, MAX_SIM_STEPS, scenarioSchema, type ScenarioFile } from "./scenario-schema.ts";
 import { loadModel, type PlantModel } from "./plant-model.ts";
 
 export type ScenarioEvent =
@@ -53,6 +53,11 @@ export function resolveScenario(f: ScenarioFile, file: string, model: PlantModel
   if ((coarseH === undefined) !== (coarseMin === undefined)) throw new InputError(file, coarseH === undefined ? "control.coarse_after_h" : "control.coarse_step_min", "both coarse_after_h and coarse_step_min, or neither");
   if (coarseMin !== undefined && (coarseMin * 60) % stepS !== 0) throw new InputError(file, "control.coarse_step_min", `a whole number of plan steps (${f.control.step_min} min)`, `got ${coarseMin} min`);
   if (coarseH !== undefined && (coarseH * 3600) % stepS !== 0) throw new InputError(file, "control.coarse_after_h", `a whole number of plan steps (${f.control.step_min} min)`, `got ${coarseH} h`);
+  if (durationS / f.physics_step_s > MAX_SIM_STEPS) throw new InputError(file, "duration", `at most ${MAX_SIM_STEPS.toLocaleString("en")} physics steps`, `got ${(durationS / f.physics_step_s).toLocaleString("en")} steps of ${f.physics_step_s} s`);
+  const horizonS = f.control.horizon_h * 3600;
+  if (periodS > horizonS) throw new InputError(file, "control.period_min", `at most the horizon (${f.control.horizon_h} h)`, `got ${f.control.period_min} min`);
+  const planSteps = coarseH !== undefined && coarseMin !== undefined ? Math.min(horizonS, coarseH * 3600) / stepS + Math.max(0, horizonS - coarseH * 3600) / (coarseMin * 60) : horizonS / stepS;
+  if (planSteps > MAX_PLAN_STEPS) throw new InputError(file, "control", `at most ${MAX_PLAN_STEPS} plan steps over the horizon`, `got ${Math.ceil(planSteps)}: raise step_min or use coarse_after_h/coarse_step_min`);
   const endMs = startMs + durationS * 1000;
   const hpIds = new Set(model.heatPumps.map((h) => h.id));
   const events = f.events.map((e, i): ScenarioEvent => {
@@ -89,7 +94,7 @@ export function resolveScenario(f: ScenarioFile, file: string, model: PlantModel
     physicsStepS: f.physics_step_s,
     control: {
       periodS,
-      horizonS: f.control.horizon_h * 3600,
+      horizonS,
       stepS,
       replanS: (f.control.replan_min ?? f.control.period_min) * 60,
       ...(coarseH !== undefined && coarseMin !== undefined ? { coarseAfterS: coarseH * 3600, coarseStepS: coarseMin * 60 } : {}),
@@ -102,7 +107,7 @@ export function resolveScenario(f: ScenarioFile, file: string, model: PlantModel
 }
 
 export function loadScenario(file: string): Scenario {
-  const f = loadYamlFile(scenarioSchema, file);
+  const f = loadYamlFile(scenarioSchema, file, "scenario");
   const modelFile = resolve(dirname(file), f.model);
   return resolveScenario(f, file, loadModel(modelFile));
 }

@@ -141,6 +141,6 @@ export function opcuaPassword(w: WireConfig, env: NodeJS.ProcessEnv = process.en
 }
 
 export function loadWireConfig(file: string): WireConfig {
-  const f = loadYamlFile(wireSchema, file);
+  const f = loadYamlFile(wireSchema, file, "wire config");
   return resolveWire(f, file);
 }

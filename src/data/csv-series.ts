@@ -94,11 +94,11 @@ export function parseTimeSeriesCsv(text: string, file: string, column: string, u
     const k = off / stepMs;
     const lineNo = lineNos[r]!;
     if (!Number.isInteger(k)) {
-      issue(lineNo, "off-grid", `line ${lineNo}: ${isoMinute(times[r]!)} is not on the ${stepMs / 1000}-s grid starting ${isoMinute(startMs)}; dropped`);
+      issue(lineNo, "off-grid", `line ${lineNo}: ${isoMinute(times[r]!)} is not on the ${stepMs / 1000}-s grid starting ${isoMinute(startMs)}; dropped`, times[r]!);
       continue;
     }
     if (lineOf[k] !== 0) {
-      issue(lineNo, "duplicate-row", `line ${lineNo}: repeats the time of line ${lineOf[k]}; dropped`);
+      issue(lineNo, "duplicate-row", `line ${lineNo}: repeats the time of line ${lineOf[k]}; dropped`, times[r]!);
       continue;
     }
     lineOf[k] = lineNo;

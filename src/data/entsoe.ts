@@ -104,6 +104,8 @@ export function parseEntsoePrices(text: string, file: string): EntsoeImport {
         lineNo,
         "nonexistent-local-time",
         `line ${lineNo}: '${mtuText}' does not exist in Paris local time (clocks jump 02:00→03:00 that day); row dropped (price ${cell})`,
+        // The skipped hour is 01:00 UTC (02:00 CET that never was).
+        Date.UTC(y1, mo1 - 1, d1, h1, mi1) - 3_600_000,
       );
       continue;
     }
@@ -112,12 +114,13 @@ export function parseEntsoePrices(text: string, file: string): EntsoeImport {
     if (prev) {
       const same = prev.price === price || (Number.isNaN(prev.price) && Number.isNaN(price));
       if (same) {
-        issue(lineNo, "duplicate-row", `line ${lineNo}: '${mtuText}' repeats line ${prev.line}; dropped`);
+        issue(lineNo, "duplicate-row", `line ${lineNo}: '${mtuText}' repeats line ${prev.line}; dropped`, startMs);
       } else {
         issue(
           lineNo,
           "conflicting-duplicate",
           `line ${lineNo}: '${mtuText}' repeats line ${prev.line} with a different price (${cell} vs ${prev.price}); kept line ${prev.line}`,
+          startMs,
         );
       }
       continue;

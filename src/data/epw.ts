@@ -158,7 +158,7 @@ export function alignEpwToYear(epw: EpwData, year: number): EpwYear {
     temp[k] = epw.tempC[r]!;
     ghi[k] = epw.ghiWm2[r]!;
   }
-  const note = (kind: string, message: string) => issues.push({ file, line: null, kind, message });
+  const note = (kind: string, message: string, timeMs?: number) => issues.push({ file, line: null, kind, message, ...(timeMs !== undefined ? { timeMs } : {}) });
   if (leapRows > 0) note("leap-day-dropped", `${leapRows} row(s) for Feb 29 ignored: a typical year has 365 days`);
   if (dupes > 0) note("duplicate-row", `${dupes} row(s) repeat an earlier month/day/hour; the first was kept`);
   let missing = 0;
@@ -171,7 +171,7 @@ export function alignEpwToYear(epw: EpwData, year: number): EpwYear {
   }
 
   const leap = new Date(Date.UTC(year, 1, 29)).getUTCMonth() === 1;
-  if (leap) note("synthesised-leap-day", `${year} is a leap year: Feb 29 repeats the typical year's Feb 28`);
+  if (leap) note("synthesised-leap-day", `${year} is a leap year: Feb 29 repeats the typical year's Feb 28`, Date.UTC(year, 1, 29));
   const n = (leap ? 366 : 365) * 24;
   const startMs = Date.UTC(year, 0, 1);
   const tz = epw.location.tzOffsetHours;

@@ -12,6 +12,8 @@ export interface ImportIssue {
   line: number | null;
   kind: string;
   message: string;
+  /** UTC time the flaw concerns, where the file's times are real ones (not a typical year or a shape). */
+  timeMs?: number;
 }
 
 /** A regular UTC series: values[i] is the mean over [startMs + i·stepS·1000, +stepS). */
@@ -23,12 +25,12 @@ export interface RegularSeries {
 }
 
 /** Records one issue of the file being imported. */
-export type IssueSink = (line: number | null, kind: string, message: string) => void;
+export type IssueSink = (line: number | null, kind: string, message: string, timeMs?: number) => void;
 
 /** The issue list of one file and the function that appends to it. */
 export function issueLog(file: string): { issues: ImportIssue[]; issue: IssueSink } {
   const issues: ImportIssue[] = [];
-  return { issues, issue: (line, kind, message) => void issues.push({ file, line, kind, message }) };
+  return { issues, issue: (line, kind, message, timeMs) => void issues.push({ file, line, kind, message, ...(timeMs !== undefined ? { timeMs } : {}) }) };
 }
 
 /**
@@ -173,6 +175,7 @@ export function reportGaps(lineOf: Int32Array, startMs: number, stepMs: number, 
       lineOf[to] ?? null,
       "gap",
       `no row for ${isoMinute(startMs + from * stepMs)} – ${isoMinute(startMs + to * stepMs)} (${to - from} step(s)); filled by linear interpolation`,
+      startMs + from * stepMs,
     );
   }
 }

@@ -35,10 +35,22 @@ function yearsCovering(startMs: number, endMs: number): number[] {
   return out;
 }
 
-function issueNotes(label: string, issues: ImportIssue[]): string[] {
-  if (!issues.length) return [];
-  const shown = issues.slice(0, 5).map((i) => `${label}: ${i.message}${i.line ? ` (line ${i.line})` : ""}`);
-  if (issues.length > 5) shown.push(`${label}: … and ${issues.length - 5} more data issues`);
+/**
+ * The importers' flaws as report notes: each once (a typical year aligned to three calendar years says the same
+ * thing three times), and only those inside the scenario's window where the flaw has a real time (a flaw a day
+ * after the scenario ends changes nothing in it; flaws of a typical year or a shape have no such time).
+ */
+function issueNotes(label: string, issues: ImportIssue[], window: { startMs: number; endMs: number }): string[] {
+  const seen = new Set<string>();
+  const relevant = issues.filter((i) => {
+    if (i.timeMs !== undefined && (i.timeMs < window.startMs - 3_600_000 || i.timeMs >= window.endMs)) return false;
+    if (seen.has(i.message)) return false;
+    seen.add(i.message);
+    return true;
+  });
+  const text = (i: ImportIssue) => `${label}: ${i.message}${i.line && !i.message.startsWith(`line ${i.line}`) ? ` (line ${i.line})` : ""}`;
+  const shown = relevant.slice(0, 5).map(text);
+  if (relevant.length > 5) shown.push(`${label}: … and ${relevant.length - 5} more data issues`);
   return shown;
 }
 
@@ -53,9 +65,9 @@ function weatherHourly(sc: Scenario, years: number[], notes: string[]): { temp: 
   const w = sc.weather;
   if (w.source === "epw") {
     const epw = loadEpwFile(w.file);
-    notes.push(...issueNotes(`weather ${w.file.split("/").pop()}`, epw.issues));
+    notes.push(...issueNotes(`weather ${w.file.split("/").pop()}`, epw.issues, sc));
     const aligned = years.map((y) => alignEpwToYear(epw, y));
-    for (const a of aligned) notes.push(...issueNotes("weather", a.issues));
+    notes.push(...issueNotes("weather", aligned.flatMap((a) => a.issues), sc));
     const temp = concatRegular(aligned.map((a) => a.temp));
     if (w.shiftK) for (let i = 0; i < temp.values.length; i++) temp.values[i]! += w.shiftK;
     notes.push(`weather: typical year ${epw.location.city} aligned to the scenario's calendar by month, day and hour`);
@@ -77,7 +89,7 @@ function pricesHourly(sc: Scenario, years: number[], notes: string[]): Regular {
   const p = sc.prices;
   if (p.source === "entsoe") {
     const imp = loadEntsoePricesFile(p.file);
-    notes.push(...issueNotes(`prices ${p.file.split("/").pop()}`, imp.issues));
+    notes.push(...issueNotes(`prices ${p.file.split("/").pop()}`, imp.issues, sc));
     return imp.series;
   }
   const parts = years.map((year) => {
@@ -106,7 +118,7 @@ function demandPerStep(sc: Scenario, tempC: Float64Array, startMs: number, stepS
   const d = sc.demand;
   if (d.source === "signature") return signature;
   const imp = loadDhDemandFile(d.file);
-  notes.push(...issueNotes(`demand ${d.file.split("/").pop()}`, imp.issues));
+  notes.push(...issueNotes(`demand ${d.file.split("/").pop()}`, imp.issues, sc));
   let meanKw = d.meanKw;
   if (meanKw === undefined) {
     meanKw = signature.reduce((a, b) => a + b, 0) / n;

@@ -1,11 +1,12 @@
-import solver from "javascript-lp-solver";
+import { callWithDeadline } from "./deadline-worker.ts";
 import type { MilpModel } from "../milp.ts";
 import type { SolveOptions, SolveResult, Solver } from "./types.ts";
 
 /**
  * javascript-lp-solver (pure JS). Measured: with default options it never reaches an integer solution past
  * 48 steps and returns a fractional answer marked feasible; depth-first node selection finds integer solutions.
- * So: depth-first, and its status is confirmed here by checking integrality ourselves.
+ * So: depth-first, and its status is confirmed here by checking integrality ourselves. Its own `timeout` is checked
+ * only between branch-and-bound nodes (a 10 s limit took 42 s), so it runs on a worker thread stopped at the limit.
  */
 export function createJsLpSolver(): Solver {
   return {
@@ -49,16 +50,18 @@ export function createJsLpSolver(): Solver {
           variables[names[v]!]![key] = c.expr.coefs[k]!;
         });
       });
-      let r: Record<string, number | boolean | undefined>;
-      try {
-        r = solver.Solve({ optimize: "__obj", opType: "max", constraints, variables, binaries, unrestricted, options: { timeout: opts.timeLimitMs, nodeSelection: "depth-first", tolerance: opts.mipRelGap ?? 1e-4 } }) as Record<string, number | boolean | undefined>;
-      } catch (e) {
-        return { status: "error", objective: null, values: null, gapPct: null, solveMs: performance.now() - t0, detail: String(e) };
-      }
+      // Its own timeout first, so it can return an incumbent; the thread is stopped if it overruns that.
+      const problem = { optimize: "__obj", opType: "max", constraints, variables, binaries, unrestricted, options: { timeout: Math.max(1, opts.timeLimitMs * 0.9), nodeSelection: "depth-first", tolerance: opts.mipRelGap ?? 1e-4 } };
+      const run = callWithDeadline<Record<string, number | boolean | undefined>>("javascript-lp-solver", "Solve", problem, opts.timeLimitMs);
       const solveMs = performance.now() - t0;
+      if (!run.done) {
+        const status = run.reason === "deadline" ? "timeout" : "error";
+        return { status, objective: null, values: null, gapPct: null, solveMs, detail: run.reason === "deadline" ? `no integer solution within the ${fmtS(opts.timeLimitMs)} time limit` : run.detail };
+      }
+      const r = run.value;
       if (!r.feasible) {
-        const timedOut = solveMs >= opts.timeLimitMs * 0.95;
-        return { status: timedOut ? "timeout" : "infeasible", objective: null, values: null, gapPct: null, solveMs, detail: JSON.stringify({ feasible: r.feasible, bounded: r.bounded }) };
+        const timedOut = solveMs >= opts.timeLimitMs * 0.85;
+        return { status: timedOut ? "timeout" : "infeasible", objective: null, values: null, gapPct: null, solveMs, detail: timedOut ? `no integer solution within the ${fmtS(opts.timeLimitMs)} time limit` : "javascript-lp-solver found the model infeasible" };
       }
       const values = new Float64Array(model.variables.length);
       names.forEach((n, i) => {
@@ -66,7 +69,7 @@ export function createJsLpSolver(): Solver {
         values[i] = typeof x === "number" ? x : 0;
       });
       const integral = model.variables.every((v, i) => v.kind !== "binary" || Math.abs(values[i]! - Math.round(values[i]!)) < 1e-6);
-      const timedOut = solveMs >= opts.timeLimitMs * 0.95;
+      const timedOut = solveMs >= opts.timeLimitMs * 0.85;
       // Its "feasible" may be a fractional relaxation at the timeout: without integrality it is no solution.
       const status = !integral ? (timedOut ? "timeout" : "error") : timedOut ? "feasible" : "optimal";
       return {
@@ -75,8 +78,12 @@ export function createJsLpSolver(): Solver {
         values: integral ? values : null,
         gapPct: null,
         solveMs,
-        detail: JSON.stringify({ feasible: r.feasible, bounded: r.bounded, isIntegral: r.isIntegral }),
+        detail: integral ? (timedOut ? "integer solution at the time limit" : "integer solution") : "fractional answer (binaries not integral): no solution",
       };
     },
   };
+}
+
+function fmtS(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }
