@@ -1,4 +1,4 @@
-import type { PlantModel } from "../config/plant-model.ts";
+import type { PlantModel } from "../model/plant-model.ts";
 import type { PlanOutcome } from "../optimizer/optimize.ts";
 import { parisLocalParts } from "../physics/paris-time.ts";
 

@@ -1,4 +1,4 @@
-import type { PlantModel } from "./plant-model.ts";
+import type { PlantModel } from "../model/plant-model.ts";
 import { parisLocalParts } from "../physics/paris-time.ts";
 
 /** The crop's comfort band from the model, by local Paris hour (day from day_start_hour to day_end_hour). */

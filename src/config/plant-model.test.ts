@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
-import { loadModel, modelFromData, rejectCapacityKw, itHeatMaxKw, hotLoopSupplyC } from "./plant-model.ts";
+import { loadModel, modelFromData } from "./plant-model.ts";
+import { rejectCapacityKw, itHeatMaxKw, hotLoopSupplyC } from "../model/plant-model.ts";
 import { InputError } from "./errors.ts";
 
 const base = () => parse(readFileSync("models/paris-chapelle.yaml", "utf8")) as Record<string, any>;

@@ -3,7 +3,8 @@ import { InputError } from "./errors.ts";
 import { loadYamlFile } from "./load.ts";
 import { parseDurationS, parseInstantMs } from "./duration.ts";
 import { MAX_PLAN_STEPS, MAX_SIM_STEPS, scenarioSchema, type ScenarioFile } from "./scenario-schema.ts";
-import { loadModel, type PlantModel } from "./plant-model.ts";
+import { loadModel } from "./plant-model.ts";
+import { type PlantModel } from "../model/plant-model.ts";
 
 export type ScenarioEvent =
   | { type: "hp_trip"; unit: string; startMs: number; endMs: number }

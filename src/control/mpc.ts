@@ -1,4 +1,4 @@
-import type { PlantModel } from "../config/plant-model.ts";
+import type { PlantModel } from "../model/plant-model.ts";
 import type { Plan, PlanForecast, PlanState, PlanStep } from "../optimizer/plan-types.ts";
 import { gridDurationS } from "../optimizer/plan-grid.ts";
 import { optimizePlan, type OptimizeOptions } from "../optimizer/optimize.ts";

@@ -1,4 +1,4 @@
-import type { PlantModel } from "../config/plant-model.ts";
+import type { PlantModel } from "../model/plant-model.ts";
 import { greenhouseNeedKw } from "./comfort.ts";
 import type { Controller, Decision, HpSetpoint, Observation } from "./types.ts";
 

@@ -1,4 +1,4 @@
-import { itHeatMaxKw, type PlantModel } from "../config/plant-model.ts";
+import { itHeatMaxKw, type PlantModel } from "../model/plant-model.ts";
 
 /**
  * The measurements the plant serves over OPC UA and the controller reads, by name. The names are the contract

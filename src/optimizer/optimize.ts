@@ -1,4 +1,4 @@
-import type { PlantModel } from "../config/plant-model.ts";
+import type { PlantModel } from "../model/plant-model.ts";
 import type { Plan, PlanForecast, PlanOptions, PlanState } from "./plan-types.ts";
 import { buildPlanModel, extractPlan } from "./formulation/build.ts";
 import type { SolveStatus, Solver } from "./solvers/types.ts";

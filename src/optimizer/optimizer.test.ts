@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from "vitest";
 import { loadModel } from "../config/plant-model.ts";
-import { fullLoadCops } from "../config/plant-model.ts";
+import { fullLoadCops } from "../model/plant-model.ts";
 import { readPlanInputs, initialPlanState } from "../cli/plan.ts";
 import { createHighsSolver } from "./solvers/highs.ts";
 import type { Solver } from "./solvers/types.ts";

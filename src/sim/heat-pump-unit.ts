@@ -1,4 +1,4 @@
-import type { HeatPumpModel } from "../config/plant-model.ts";
+import type { HeatPumpModel } from "../model/plant-model.ts";
 import { partLoadFactor } from "../physics/heatpump.ts";
 
 /**

@@ -1,5 +1,5 @@
 import type { Scenario } from "../config/scenario.ts";
-import { itHeatMaxKw, type PlantModel } from "../config/plant-model.ts";
+import { itHeatMaxKw, type PlantModel } from "../model/plant-model.ts";
 import { parisWeatherSpec, syntheticWeather } from "../physics/weather.ts";
 import { syntheticPrices } from "../physics/prices.ts";
 import { networkDemandKw, PARIS_MONTHLY_MEANS_C } from "../physics/demand.ts";

@@ -1,4 +1,4 @@
-import type { PlantModel } from "../config/plant-model.ts";
+import type { PlantModel } from "../model/plant-model.ts";
 import type { Scenario } from "../config/scenario.ts";
 import { eventActive } from "../config/scenario.ts";
 import type { Observation, Setpoints } from "../control/types.ts";

@@ -1,4 +1,4 @@
-import { chillerCapacityAtKw, dumpCapacityKw, fullLoadCops, ghDirectMaxKw, hotLoopSupplyC, type PlantModel } from "../config/plant-model.ts";
+import { chillerCapacityAtKw, dumpCapacityKw, fullLoadCops, ghDirectMaxKw, hotLoopSupplyC, type PlantModel } from "../model/plant-model.ts";
 import type { Observation, Setpoints } from "../control/types.ts";
 import { hpElectricityKw, hpSourceHeatKw } from "../physics/heatpump.ts";
 import { tankLossKw, tankStep } from "../physics/storage.ts";

@@ -1,4 +1,4 @@
-import type { PlantModel } from "../../config/plant-model.ts";
+import type { PlantModel } from "../../model/plant-model.ts";
 import type { MilpModel } from "../milp.ts";
 import type { Plan, PlanForecast, PlanOptions, PlanState } from "../plan-types.ts";
 import { stepBoundsMs } from "../plan-grid.ts";

@@ -1,4 +1,4 @@
-import type { PlantModel } from "../../config/plant-model.ts";
+import type { PlantModel } from "../../model/plant-model.ts";
 import { MilpBuilder } from "../milp.ts";
 import { stepBoundsMs } from "../plan-grid.ts";
 import type { PlanForecast, PlanOptions, PlanState } from "../plan-types.ts";

@@ -1,4 +1,4 @@
-import { ghDirectKwPerK } from "../../config/plant-model.ts";
+import { ghDirectKwPerK } from "../../model/plant-model.ts";
 import { comfortMaxC, comfortMinC } from "../../config/comfort.ts";
 import { greenhouseSolarKw } from "../../physics/greenhouse.ts";
 import type { FormulationContext } from "./context.ts";

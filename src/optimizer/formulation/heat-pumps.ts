@@ -1,4 +1,4 @@
-import { fullLoadCops } from "../../config/plant-model.ts";
+import { fullLoadCops } from "../../model/plant-model.ts";
 import { stepsStartingBefore, windowStartSteps } from "../plan-grid.ts";
 import { fixedAt, type FormulationContext } from "./context.ts";
 

@@ -1,4 +1,4 @@
-import { chillerCapacityAtKw, chillerEerAt, dumpCapacityKw } from "../../config/plant-model.ts";
+import { chillerCapacityAtKw, chillerEerAt, dumpCapacityKw } from "../../model/plant-model.ts";
 import { fixedAt, type FormulationContext } from "./context.ts";
 
 export interface RejectVars {
