@@ -21,8 +21,8 @@ export function exceptionName(code: number): string {
 }
 
 /**
- * A Modbus exception raised by a PLC. `modbusErrorCode` is the property modbus-serial's server turns into an
- * exception response, so PlcLogic can throw these straight through the server's vector functions.
+ * A Modbus exception raised by a PLC. The simulated PLC's server (pdu.ts) answers `modbusErrorCode` as the
+ * exception response, so PlcLogic throws these and the whole request is refused.
  */
 export class ModbusException extends Error {
   readonly modbusErrorCode: number;

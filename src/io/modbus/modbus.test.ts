@@ -11,7 +11,7 @@ import { PlcLogic } from "./plc-logic.ts";
 import { startPlcServer, type PlcServer } from "./server.ts";
 import { CommError } from "./transport.ts";
 
-/** Loopback integration: the real modbus-serial client against the real modbus-serial server. */
+/** Loopback integration: the real modbus-serial client against the simulated PLC's server (server.ts). */
 
 const root = resolve(import.meta.dirname, "../../..");
 const maps = ["heat-pumps", "substation", "greenhouse"].map((n) => loadPlcMap(join(root, `plc/${n}.yaml`)));

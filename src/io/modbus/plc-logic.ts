@@ -12,7 +12,8 @@ import { ILLEGAL_DATA_ADDRESS, ILLEGAL_DATA_VALUE, ModbusException } from "./exc
  *   value is what the register then holds, so a read-back shows what the PLC accepted.
  * - Watchdog: when the heartbeat register has not changed for watchdog_s (or has never changed since power-up),
  *   the effective setpoints are the safe values and status reads 1; the next change of the heartbeat brings back
- *   the remote setpoints (which the safe mode never overwrote) and status 0.
+ *   the remote setpoints (which the safe mode never overwrote) and status 0. controller_mode is such a setpoint:
+ *   its register reads what the master wrote, effective() gives its safe value 3 (what the PLC's panel shows).
  */
 
 /** Milliseconds, from whatever clock the owner chooses (real time in a server, a counter in tests). */
@@ -27,11 +28,8 @@ interface Slot {
   offset: number;
 }
 
-/** Modbus limits per request (Modbus Application Protocol v1.1b3, §6). */
-const MAX_READ_WORDS = 125;
-const MAX_WRITE_WORDS = 123;
-const MAX_READ_BITS = 2000;
-const MAX_WRITE_BITS = 1968;
+/** Modbus limits per request (Modbus Application Protocol v1.1b3, §6): what fits in a 253-byte PDU. */
+export const REQUEST_LIMITS = { readWords: 125, writeWords: 123, readBits: 2000, writeBits: 1968 } as const;
 
 function clamp(reg: RegisterSpec, value: number): number {
   if (Number.isNaN(value)) return reg.safe ?? reg.min;
@@ -141,11 +139,11 @@ export class PlcLogic {
   }
 
   readWords(fn: WordTable, address: number, count: number): number[] {
-    return this.read(fn, address, count, MAX_READ_WORDS);
+    return this.read(fn, address, count, REQUEST_LIMITS.readWords);
   }
 
   readBits(fn: BitTable, address: number, count: number): number[] {
-    return this.read(fn, address, count, MAX_READ_BITS);
+    return this.read(fn, address, count, REQUEST_LIMITS.readBits);
   }
 
   /** Checks a write request whole before any of it is applied; returns the registers it covers. */
@@ -163,7 +161,7 @@ export class PlcLogic {
 
   /** FC6 / FC16. */
   writeWords(address: number, words: readonly number[]): void {
-    const regs = this.writable("holding", address, words.length, MAX_WRITE_WORDS);
+    const regs = this.writable("holding", address, words.length, REQUEST_LIMITS.writeWords);
     for (const reg of regs) {
       const mine = words.slice(reg.address - address, reg.address - address + wordsOf(reg.type));
       if (reg === this.heartbeatReg) {
@@ -176,7 +174,7 @@ export class PlcLogic {
 
   /** FC5 / FC15. */
   writeBits(address: number, bits: readonly number[]): void {
-    const regs = this.writable("coil", address, bits.length, MAX_WRITE_BITS);
+    const regs = this.writable("coil", address, bits.length, REQUEST_LIMITS.writeBits);
     for (const reg of regs) this.store(reg, bits[reg.address - address] ? 1 : 0);
   }
 
