@@ -5,7 +5,8 @@ import { readPlanInputs } from "../cli/plan.ts";
 import { createHighsSolver } from "../optimizer/solvers/highs.ts";
 import type { Solver } from "../optimizer/solvers/types.ts";
 import type { PlanForecast } from "../optimizer/plan-types.ts";
-import { capGreenhouseHeat, createMpcController } from "./mpc.ts";
+import { createMpcController } from "./mpc.ts";
+import { capGreenhouseHeat } from "./plan-setpoints.ts";
 import { comfortMaxC } from "../config/comfort.ts";
 import type { Observation } from "./types.ts";
 

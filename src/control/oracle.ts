@@ -1,6 +1,7 @@
 import type { Plan } from "../optimizer/plan-types.ts";
 import { optimizePlan } from "../optimizer/optimize.ts";
-import { createMpcController, observationState, type MpcConfig } from "./mpc.ts";
+import { createMpcController, type MpcConfig } from "./mpc.ts";
+import { observationState } from "./planner.ts";
 import type { Controller, Decision, Observation } from "./types.ts";
 
 export interface OracleConfig extends MpcConfig {

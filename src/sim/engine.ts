@@ -1,5 +1,6 @@
 import { eventActive, type Scenario } from "../config/scenario.ts";
-import { MODES, type Controller, type Decision } from "../control/types.ts";
+import type { Controller, Decision } from "../control/types.ts";
+import { ColumnsRecorder, timeseriesColumns, type Recorder, type StepRecord } from "../report/record.ts";
 import type { ScenarioInputs } from "./inputs.ts";
 import { initialPlantState, observe, plantStep, type StepInputs } from "./plant.ts";
 
@@ -18,39 +19,20 @@ export interface SimulationResult {
 export interface RunOptions {
   /** Called now and then with the fraction done (0..1). */
   onProgress?: (fraction: number) => void;
+  /** A further sink for every step's record (the result's columns are always kept). */
+  recorder?: Recorder;
 }
 
 export function runSimulation(sc: Scenario, inputs: ScenarioInputs, controller: Controller, opts: RunOptions = {}): SimulationResult {
   const m = sc.model;
   const n = inputs.n;
   const dtS = inputs.stepS;
-  const col = (name: string) => {
-    const a = new Float64Array(n);
-    columns.set(name, a);
-    return a;
-  };
-  const columns = new Map<string, Float64Array>();
-  const itHeat = col("it_heat_kw");
-  const hpCols = m.heatPumps.map((h) => ({ heat: col(`${h.id}_heat_kw`), elec: col(`${h.id}_elec_kw`), cop: col(`${h.id}_cop`) }));
-  const dhDemand = col("dh_demand_kw");
-  const dhSold = col("dh_sold_kw");
-  const ghDirect = m.greenhouse ? col("gh_direct_kw") : null;
-  const ghBoost = m.greenhouse ? col("gh_boost_kw") : null;
-  const ghTemp = m.greenhouse ? col("gh_temp_c") : null;
-  const ghVent = m.greenhouse ? col("gh_vent_kw") : null;
-  const stEnergy = m.storage ? col("storage_energy_kwh") : null;
-  const stCharge = m.storage ? col("storage_charge_kw") : null;
-  const stLoss = m.storage ? col("storage_loss_kw") : null;
-  const dump = col("dump_kw");
-  const fan = col("dump_fan_elec_kw");
-  const chiller = col("chiller_kw");
-  const chillerElec = col("chiller_elec_kw");
-  const fwSupply = col("fw_supply_temp_c");
-  const outdoor = col("outdoor_temp_c");
-  const solar = col("solar_w_m2");
-  const price = col("price_el_eur_mwh");
-  const residual = col("balance_residual_kw");
-  const mode = new Uint8Array(n);
+  const recorder = new ColumnsRecorder(timeseriesColumns(m), n, m.heatPumps.length);
+  // One record object reused every step (a year is 525,600 of them); the recorder copies what it keeps.
+  const values: Record<string, number> = Object.fromEntries(timeseriesColumns(m).map((k) => [k, 0]));
+  const rec: StepRecord = { timeMs: 0, durationS: dtS, mode: "optimal", hpStarts: 0, values };
+  const hpKeys = m.heatPumps.map((h) => ({ heat: `${h.id}_heat_kw`, elec: `${h.id}_elec_kw`, cop: `${h.id}_cop` }));
+  const opt = opts.recorder;
 
   let state = initialPlantState(m);
   const hpStarts = m.heatPumps.map(() => 0);
@@ -76,42 +58,50 @@ export function runSimulation(sc: Scenario, inputs: ScenarioInputs, controller: 
     }
     const { state: next, flows } = plantStep(m, state, decision.setpoints, inp, dtS);
 
-    itHeat[i] = inp.itHeatKw;
-    for (let k = 0; k < hpCols.length; k++) {
-      const c = hpCols[k]!;
-      c.heat[i] = flows.hpHeatKw[k]!;
-      c.elec[i] = flows.hpElecKw[k]!;
-      c.cop[i] = flows.hpHeatKw[k]! > 0 ? flows.hpCop[k]! : 0;
+    values.it_heat_kw = inp.itHeatKw;
+    for (let k = 0; k < hpKeys.length; k++) {
+      const c = hpKeys[k]!;
+      values[c.heat] = flows.hpHeatKw[k]!;
+      values[c.elec] = flows.hpElecKw[k]!;
+      values[c.cop] = flows.hpHeatKw[k]! > 0 ? flows.hpCop[k]! : 0;
     }
+    let starts = 0;
     flows.hpStarted.forEach((started, k) => {
-      if (started) hpStarts[k]!++;
+      if (started) {
+        hpStarts[k]!++;
+        starts++;
+      }
     });
-    dhDemand[i] = Math.min(inp.dhDemandKw, m.network.contractMaxKw);
-    dhSold[i] = flows.dhSoldKw;
-    if (ghDirect && ghBoost && ghTemp && ghVent) {
-      ghDirect[i] = flows.ghDirectKw;
-      ghBoost[i] = flows.ghBoostKw;
-      ghTemp[i] = next.ghTempC;
-      ghVent[i] = flows.ventKw;
+    values.dh_demand_kw = Math.min(inp.dhDemandKw, m.network.contractMaxKw);
+    values.dh_sold_kw = flows.dhSoldKw;
+    if (m.greenhouse) {
+      values.gh_direct_kw = flows.ghDirectKw;
+      values.gh_boost_kw = flows.ghBoostKw;
+      values.gh_temp_c = next.ghTempC;
+      values.gh_vent_kw = flows.ventKw;
     }
-    if (stEnergy && stCharge && stLoss) {
-      stEnergy[i] = next.storageEnergyKwh;
-      stCharge[i] = flows.storageNetKw;
-      stLoss[i] = flows.storageLossKw;
+    if (m.storage) {
+      values.storage_energy_kwh = next.storageEnergyKwh;
+      values.storage_charge_kw = flows.storageNetKw;
+      values.storage_loss_kw = flows.storageLossKw;
     }
-    dump[i] = flows.dumpKw;
-    fan[i] = flows.fanElecKw;
-    chiller[i] = flows.chillerKw;
-    chillerElec[i] = flows.chillerElecKw;
-    fwSupply[i] = next.fwSupplyTempC;
-    outdoor[i] = inp.outdoorTempC;
-    solar[i] = inp.solarWm2;
-    price[i] = inputs.priceElEurPerMwh[i]!;
-    residual[i] = flows.balanceResidualKw;
-    mode[i] = MODES.indexOf(decision.mode);
+    values.dump_kw = flows.dumpKw;
+    values.dump_fan_elec_kw = flows.fanElecKw;
+    values.chiller_kw = flows.chillerKw;
+    values.chiller_elec_kw = flows.chillerElecKw;
+    values.fw_supply_temp_c = next.fwSupplyTempC;
+    values.outdoor_temp_c = inp.outdoorTempC;
+    values.solar_w_m2 = inp.solarWm2;
+    values.price_el_eur_mwh = inputs.priceElEurPerMwh[i]!;
+    values.balance_residual_kw = flows.balanceResidualKw;
+    rec.timeMs = t;
+    rec.mode = decision.mode;
+    rec.hpStarts = starts;
+    recorder.record(rec);
+    opt?.record(rec);
     state = next;
     if (opts.onProgress && i % progressEvery === 0) opts.onProgress(i / n);
   }
   opts.onProgress?.(1);
-  return { scenario: sc, controller: controller.name, inputs, columns, mode, hpStarts, solveMs };
+  return { scenario: sc, controller: controller.name, inputs, columns: recorder.columns, mode: recorder.mode, hpStarts, solveMs };
 }
