@@ -4,6 +4,7 @@ import { resolveWire, wireSchema } from "../config/wire-config.ts";
 import { modelFromData } from "../config/plant-model.ts";
 import { describePlcMap, plcMapFromData } from "../config/plc-schema.ts";
 import { loadScenario } from "../config/scenario.ts";
+import { loadDaemonConfig } from "../config/daemon-config.ts";
 
 /** Recognises what kind of chaleur file this is and validates it fully; returns a one-line summary. */
 export function validateFile(file: string): string {
@@ -25,10 +26,15 @@ export function validateFile(file: string): string {
     const maps = w.modbus.plcs.map((p) => plcMapFromData(parseYaml(readTextFile(p.mapFile), p.mapFile), p.mapFile));
     return `${file}: valid wire config (${w.opcua.tags.length} tags from ${w.opcua.endpoint}, ${w.opcua.securityMode}; PLCs ${maps.map((m) => m.plc).join(", ")})`;
   }
+  if (kind === "daemon config") {
+    const d = loadDaemonConfig(file);
+    const w = d.wire;
+    return `${file}: valid daemon config ('${d.model.name}'; ${w.opcua.tags.length} tags from ${w.opcua.endpoint}, ${w.opcua.securityMode}; PLCs ${d.maps.map((m) => m.plc).join(", ")}, limits agree with the model; I/O every ${d.control.ioPeriodS} s, re-plan every ${d.control.replanS / 60} min; HTTP ${d.http.host}:${d.http.port})`;
+  }
   if (kind === "scenario") {
     const s = loadScenario(file);
     const days = (s.endMs - s.startMs) / 86_400_000;
     return `${file}: valid scenario '${s.name}' (${days} days on '${s.model.name}', ${s.events.length} events)`;
   }
-  throw new InputError(file, "(top level)", "a plant model (with facility_water, heat_pumps, …), a scenario (with model, start, duration), a PLC register map (with plc, unit_id, registers) or a wire config (with opcua, modbus)");
+  throw new InputError(file, "(top level)", "a plant model (with facility_water, heat_pumps, …), a scenario (with model, start, duration), a PLC register map (with plc, unit_id, registers), a wire config (with opcua, modbus) or a daemon config (a wire config with model)");
 }

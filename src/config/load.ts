@@ -79,18 +79,21 @@ export function validate<T extends z.ZodType>(schema: T, data: unknown, file: st
 }
 
 /** The kinds of chaleur file, recognised by the fields only that kind has. */
-export type FileKind = "plant model" | "scenario" | "PLC register map" | "wire config";
+export type FileKind = "plant model" | "scenario" | "PLC register map" | "wire config" | "daemon config";
 
 const KIND_FIELDS: [FileKind, string[], string][] = [
   ["plant model", ["facility_water", "heat_pumps"], "facility_water, heat_pumps, …"],
   ["PLC register map", ["plc", "registers"], "plc, unit_id, registers"],
   ["wire config", ["opcua", "modbus"], "opcua, modbus"],
+  ["daemon config", [], "model, opcua, modbus, control"],
   ["scenario", ["start", "model"], "model, start, duration"],
 ];
 
 export function fileKind(data: unknown): FileKind | null {
   if (data === null || typeof data !== "object" || Array.isArray(data)) return null;
   const keys = new Set(Object.keys(data));
+  // A daemon config is a wire config that names its plant model.
+  if ((keys.has("opcua") || keys.has("modbus")) && keys.has("model")) return "daemon config";
   return KIND_FIELDS.find(([, fields]) => fields.some((f) => keys.has(f)))?.[0] ?? null;
 }
 

@@ -2,6 +2,7 @@ import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { InputError } from "./errors.ts";
 import { loadYamlFile } from "./load.ts";
+import { daemonShape } from "./daemon-schema.ts";
 import type { TagSpec } from "../io/opcua/tag-cache.ts";
 import { endpointUrlExpected } from "../io/opcua/endpoint-url.ts";
 
@@ -28,6 +29,20 @@ const tag = z
   .strict()
   .refine((t) => t.min <= t.max, { message: "min ≤ max", path: ["max"] });
 
+const nodeId = z.string().regex(/^(ns=\d+;)?[isgb]=.+$/, "an OPC UA node id like ns=1;s=forecast.start");
+
+/** The plant's forecast nodes: a DateTime start, a step in seconds, and one Double array per forecast. */
+const forecastNodes = z
+  .object({
+    start_node: nodeId,
+    step_s_node: nodeId,
+    outdoor_temp_c: nodeId,
+    solar_w_m2: nodeId,
+    price_el_eur_mwh: nodeId,
+    dh_demand_kw: nodeId,
+  })
+  .strict();
+
 const opcua = z
   .object({
     // The client's own check, so that a URL accepted here is never refused at connect time.
@@ -45,6 +60,8 @@ const opcua = z
     publishing_interval_ms: num.min(10).max(60_000).default(250),
     reconnect_max_delay_s: num.positive().max(600).default(10),
     tags: z.array(tag).min(1),
+    /** Where the plant serves its forecasts; without it the daemon plans on the model's own profiles. */
+    forecasts: forecastNodes.optional(),
   })
   .strict()
   .refine((o) => (o.security_mode === "None") === (o.security_policy === "None"), { message: "security_mode None goes with security_policy None, and only with it", path: ["security_policy"] })
@@ -58,19 +75,23 @@ const plc = z
   })
   .strict();
 
-export const wireSchema = z
+const modbus = z
   .object({
-    /** Certificates, trust lists and the history live here (relative to this file). */
-    data_dir: z.string().min(1),
-    opcua,
-    modbus: z
-      .object({
-        timeout_ms: num.min(10).max(60_000).default(1000),
-        plcs: z.array(plc).min(1),
-      })
-      .strict(),
+    timeout_ms: num.min(10).max(60_000).default(1000),
+    plcs: z.array(plc).min(1),
   })
   .strict();
+
+/** The wire sections, shared with the daemon config (which adds the model, periods and HTTP). */
+export const wireShape = {
+  /** Certificates, trust lists and the history live here (relative to this file). */
+  data_dir: z.string().min(1),
+  opcua,
+  modbus,
+};
+
+/** A wire config, or a daemon config (the wire sections and the daemon's own): both load as wire configs. */
+export const wireSchema = z.object({ ...wireShape, ...daemonShape }).strict();
 
 export type WireFile = z.infer<typeof wireSchema>;
 
@@ -93,11 +114,13 @@ export interface WireConfig {
     publishingIntervalMs: number;
     reconnectMaxDelayS: number;
     tags: TagConfig[];
+    /** Forecast node ids by forecast name (forecast.outdoor_temp_c, …), with the start and step nodes. */
+    forecasts?: { startNodeId: string; stepNodeId: string; series: Record<string, string> };
   };
   modbus: { timeoutMs: number; plcs: { mapFile: string; host: string; port: number }[] };
 }
 
-export function resolveWire(f: WireFile, file: string): WireConfig {
+export function resolveWire(f: Pick<WireFile, keyof typeof wireShape>, file: string): WireConfig {
   const dir = dirname(file);
   const seen = new Map<string, number>();
   f.opcua.tags.forEach((t, i) => {
@@ -127,6 +150,20 @@ export function resolveWire(f: WireFile, file: string): WireConfig {
         ...(t.max_rate_per_s !== undefined ? { maxRatePerS: t.max_rate_per_s } : {}),
         detectFrozen: t.frozen_check,
       })),
+      ...(f.opcua.forecasts
+        ? {
+            forecasts: {
+              startNodeId: f.opcua.forecasts.start_node,
+              stepNodeId: f.opcua.forecasts.step_s_node,
+              series: {
+                "forecast.outdoor_temp_c": f.opcua.forecasts.outdoor_temp_c,
+                "forecast.solar_w_m2": f.opcua.forecasts.solar_w_m2,
+                "forecast.price_el_eur_mwh": f.opcua.forecasts.price_el_eur_mwh,
+                "forecast.dh_demand_kw": f.opcua.forecasts.dh_demand_kw,
+              },
+            },
+          }
+        : {}),
     },
     modbus: { timeoutMs: f.modbus.timeout_ms, plcs: f.modbus.plcs.map((p) => ({ mapFile: resolve(dir, p.map), host: p.host, port: p.port })) },
   };
@@ -141,6 +178,6 @@ export function opcuaPassword(w: WireConfig, env: NodeJS.ProcessEnv = process.en
 }
 
 export function loadWireConfig(file: string): WireConfig {
-  const f = loadYamlFile(wireSchema, file, "wire config");
+  const f = loadYamlFile(wireSchema, file);
   return resolveWire(f, file);
 }

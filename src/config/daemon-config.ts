@@ -1,0 +1,78 @@
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+import { InputError } from "./errors.ts";
+import { loadYamlFile } from "./load.ts";
+import { loadModel } from "./plant-model.ts";
+import { loadPlcMap, type PlcMap } from "./plc-schema.ts";
+import { resolveWire, wireShape, type WireConfig } from "./wire-config.ts";
+import { MAX_PLAN_STEPS } from "./scenario-schema.ts";
+import { daemonShape } from "./daemon-schema.ts";
+import type { PlantModel } from "../model/plant-model.ts";
+import { requiredMeasurements } from "../control/estimate.ts";
+import { modelMapDisagreements } from "../control/clamp.ts";
+
+/**
+ * The daemon's config (`chaleur daemon --config FILE`): the wire config (OPC UA tags and forecasts, PLC maps) plus
+ * the plant model, the cycle's periods, the plan, the re-plan triggers and the HTTP port. Every check that can be
+ * made before touching the plant is made here, so a bad file is one line at start, not a fault at 3 a.m.
+ */
+
+export const daemonSchema = z.object({ ...wireShape, ...daemonShape, model: z.string().min(1) }).strict();
+
+export interface DaemonConfig {
+  file: string;
+  model: PlantModel;
+  wire: WireConfig;
+  maps: PlcMap[];
+  control: {
+    ioPeriodS: number;
+    replanS: number;
+    grid: { horizonS: number; stepS: number; coarseAfterS?: number; coarseStepS?: number };
+    solveTimeLimitMs: number;
+    heldMaxS: number;
+    replanThresholdItKw: number;
+    replanThresholdDemandKw: number;
+  };
+  http: { host: string; port: number };
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+export function loadDaemonConfig(file: string): DaemonConfig {
+  const f = loadYamlFile(daemonSchema, file, "daemon config");
+  const dir = dirname(file);
+  const model = loadModel(resolve(dir, f.model));
+  const wire = resolveWire(f, file);
+  const maps = wire.modbus.plcs.map((p) => loadPlcMap(p.mapFile));
+  const mapped = new Set(wire.opcua.tags.map((t) => t.measurement));
+  const missing = requiredMeasurements(model).filter((k) => !mapped.has(k));
+  if (missing.length) throw new InputError(file, "opcua.tags", `a tag for every measurement the model needs`, `missing ${missing.join(", ")}`);
+  const disagree = modelMapDisagreements(model, maps);
+  if (disagree.length) throw new InputError(file, "modbus.plcs", `register limits that agree with the model ${f.model}`, disagree[0]);
+  const c = f.control;
+  if ((c.coarse_after_h === undefined) !== (c.coarse_step_min === undefined)) throw new InputError(file, "control.coarse_after_h", "both coarse_after_h and coarse_step_min, or neither");
+  const stepS = c.step_min * 60;
+  const horizonS = c.horizon_h * 3600;
+  if (horizonS % stepS !== 0) throw new InputError(file, "control.horizon_h", `a whole number of plan steps (${c.step_min} min)`, `got ${c.horizon_h} h`);
+  const coarse = c.coarse_after_h !== undefined && c.coarse_step_min !== undefined ? { coarseAfterS: c.coarse_after_h * 3600, coarseStepS: c.coarse_step_min * 60 } : {};
+  const fine = Math.min(horizonS, coarse.coarseAfterS ?? horizonS) / stepS;
+  const steps = fine + (coarse.coarseStepS ? Math.max(0, horizonS - coarse.coarseAfterS!) / coarse.coarseStepS : 0);
+  if (steps > MAX_PLAN_STEPS) throw new InputError(file, "control", `at most ${MAX_PLAN_STEPS} plan steps over the horizon`, `got ${Math.ceil(steps)}`);
+  if (c.replan_min * 60 < c.io_period_s) throw new InputError(file, "control.replan_min", `at least one I/O period (${c.io_period_s} s)`, `got ${c.replan_min} min`);
+  return {
+    file,
+    model,
+    wire,
+    maps,
+    control: {
+      ioPeriodS: c.io_period_s,
+      replanS: c.replan_min * 60,
+      grid: { horizonS, stepS, ...coarse },
+      solveTimeLimitMs: c.solve_time_limit_ms,
+      heldMaxS: c.held_max_h * 3600,
+      replanThresholdItKw: c.replan_threshold_it_kw,
+      replanThresholdDemandKw: c.replan_threshold_demand_kw,
+    },
+    http: f.http,
+    logLevel: f.log_level,
+  };
+}

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { MAX_HORIZON_H } from "./scenario-schema.ts";
+
+/**
+ * The daemon's own sections (beside the wire sections of wire-config.ts): the model, the cycle's periods, the plan,
+ * re-plan triggers, HTTP and logging. Apart so that a wire config may carry them (a daemon config is a wire config
+ * with more) without the two schemas importing each other.
+ */
+const num = z.number().finite();
+
+const CONTROL_DEFAULTS = { io_period_s: 10, replan_min: 15, horizon_h: 24, step_min: 15, solve_time_limit_ms: 2000, held_max_h: 4, replan_threshold_it_kw: 100, replan_threshold_demand_kw: 300 };
+
+const control = z
+  .object({
+    /** Read → decide → write every so many seconds (plant time). */
+    io_period_s: num.min(1).max(300).default(CONTROL_DEFAULTS.io_period_s),
+    replan_min: num.positive().max(240).default(CONTROL_DEFAULTS.replan_min),
+    horizon_h: num.positive().max(MAX_HORIZON_H).default(CONTROL_DEFAULTS.horizon_h),
+    step_min: num.positive().max(240).default(CONTROL_DEFAULTS.step_min),
+    coarse_after_h: num.nonnegative().optional(),
+    coarse_step_min: num.positive().optional(),
+    /** Wall-clock limit of one solve; the worker is stopped past it (plus a grace second). */
+    solve_time_limit_ms: num.min(50).max(600_000).default(CONTROL_DEFAULTS.solve_time_limit_ms),
+    /** A verified plan is followed as `held` at most this long after the optimizer stops delivering. */
+    held_max_h: num.positive().max(48).default(CONTROL_DEFAULTS.held_max_h),
+    /** Re-plan at once when IT heat or network demand is off the plan's forecast by more than this (kW). */
+    replan_threshold_it_kw: num.positive().default(CONTROL_DEFAULTS.replan_threshold_it_kw),
+    replan_threshold_demand_kw: num.positive().default(CONTROL_DEFAULTS.replan_threshold_demand_kw),
+  })
+  .strict()
+  .default(CONTROL_DEFAULTS);
+
+const http = z
+  .object({
+    host: z.string().min(1).default("127.0.0.1"),
+    port: z.number().int().min(1).max(65535).default(8080),
+  })
+  .strict()
+  .default({ host: "127.0.0.1", port: 8080 });
+
+export const daemonShape = {
+  /** The plant model, relative to this file. */
+  model: z.string().min(1).optional(),
+  control,
+  http,
+  log_level: z.enum(["debug", "info", "warn", "error"]).default("info"),
+};
