@@ -58,6 +58,10 @@ describe("bad output places: one line naming the option, exit 2, before any work
     ]);
   });
 
+  it("sim-plant --data-dir under /proc: one line, no hang", async () => {
+    await expectOneLine(chaleur("sim-plant", "--model", "models/paris-chapelle.yaml", "--data-dir", "/proc/x", "--opcua-port", "0"), "--data-dir: expected a folder chaleur can create (cannot create '/proc/x': the system does not allow a folder there)");
+  });
+
   it("a nested --out that does not exist yet is made", async () => {
     const out = join(dir, "new", "deeper");
     const r = await chaleur("simulate", "simulations/paris-winter-week.yaml", "--out", out);

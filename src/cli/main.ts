@@ -72,6 +72,7 @@ function buildProgram(): Command {
     .requiredOption("--model <file>", "plant model (YAML)")
     .option("--opcua-port <port>", "OPC UA server port", "4840")
     .option("--modbus-port <port>", "Modbus TCP port of the first PLC; the others follow (+1, +2, …)", "5020")
+    .option("--host <address>", "address the OPC UA and Modbus servers listen on (0.0.0.0: every interface)", "127.0.0.1")
     .option("--speed <n>", "simulated seconds per wall-clock second", "1")
     .option("--plc <files...>", "PLC register maps", PLC_MAPS)
     .option("--data-dir <dir>", "certificates and trust lists", "data/sim-plant")

@@ -23,6 +23,7 @@ export interface SimPlantOptions {
   dataDir: string;
   users: { username: string; password: string }[];
   autoAcceptCertificates: boolean;
+  /** Address both protocols listen on (default 127.0.0.1; "0.0.0.0" opens them to the network). */
   host?: string;
   tickMs?: number;
   seed?: number;
@@ -41,6 +42,34 @@ export interface SimPlant {
   stop(): Promise<void>;
 }
 
+/** One of the plant's servers could not listen; `code` is the system's, so the CLI can name the option to change. */
+export class SimPlantListenError extends Error {
+  constructor(
+    readonly server: "opcua" | "modbus",
+    readonly host: string,
+    readonly port: number,
+    readonly code: string,
+    /** The PLC whose Modbus server it was. */
+    readonly plc: string | undefined,
+    cause: Error,
+  ) {
+    super(cause.message, { cause });
+    this.name = "SimPlantListenError";
+  }
+}
+
+const LISTEN_CODES = /\b(EADDRINUSE|EACCES|EADDRNOTAVAIL|ENOTFOUND)\b/;
+
+/** A listen failure becomes a SimPlantListenError; anything else passes unchanged. */
+function asListenError(e: unknown, server: "opcua" | "modbus", host: string, port: number, plc?: string): unknown {
+  if (!(e instanceof Error)) return e;
+  // The code property when the server sets one, else the code in the message (as node:net words it).
+  const err = e as Error & { code?: unknown; port?: unknown };
+  const code = typeof err.code === "string" && LISTEN_CODES.test(err.code) ? err.code : LISTEN_CODES.exec(e.message)?.[1];
+  if (code === undefined) return e;
+  return new SimPlantListenError(server, host, typeof err.port === "number" && err.port > 0 ? err.port : port, code, plc, e);
+}
+
 const FORECAST_HOURS = 48;
 /** Most simulated time one tick may replay (ms). */
 const MAX_CATCH_UP_MS = 3_600_000;
@@ -54,22 +83,34 @@ export async function startSimPlant(o: SimPlantOptions): Promise<SimPlant> {
   let live = createLivePlant(liveScenario(o.model, simStartMs, WINDOW_DAYS, seed));
   let windowEndMs = simStartMs + WINDOW_DAYS * 86_400_000;
   const catalogue = measurementCatalogue(o.model);
-  const opcua = await startOpcuaServer({
-    port: o.opcuaPort,
-    dataDir: o.dataDir,
-    measurements: catalogue,
-    forecasts: forecastCatalogue(),
-    users: o.users,
-    autoAcceptCertificates: o.autoAcceptCertificates,
-  });
+  const host = o.host ?? "127.0.0.1";
+  let opcua: OpcuaPlantServer;
+  try {
+    opcua = await startOpcuaServer({
+      port: o.opcuaPort,
+      host,
+      dataDir: o.dataDir,
+      measurements: catalogue,
+      forecasts: forecastCatalogue(),
+      users: o.users,
+      autoAcceptCertificates: o.autoAcceptCertificates,
+    });
+  } catch (e) {
+    throw asListenError(e, "opcua", host, o.opcuaPort);
+  }
   const plcs: SimPlant["plcs"] = [];
   try {
     for (const [k, map] of o.plcMaps.entries()) {
       const logic = new PlcLogic(map, clock);
-      const server = await startPlcServer({ map, logic, host: o.host ?? "127.0.0.1", port: o.modbusPort === 0 ? 0 : o.modbusPort + k });
-      plcs.push({ map, logic, server });
+      const port = o.modbusPort === 0 ? 0 : o.modbusPort + k;
+      try {
+        plcs.push({ map, logic, server: await startPlcServer({ map, logic, host, port }) });
+      } catch (e) {
+        throw asListenError(e, "modbus", host, port, map.plc);
+      }
     }
   } catch (e) {
+    // Every server already listening is closed, so that a failed start leaves nothing behind.
     await Promise.all(plcs.map((p) => p.server.close()));
     await opcua.stop();
     throw e;

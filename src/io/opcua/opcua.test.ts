@@ -285,7 +285,7 @@ describe("OPC UA plant link over loopback", () => {
     const t = Date.now();
     try {
       await odd.connect();
-      await expect(odd.readForecasts()).rejects.toThrow(/^OPC UA: forecast start ns=1;s=dc\.it_heat_kw on opc\.tcp:\/\/localhost:\d+ is not a valid DateTime \(got [\d.]+\)$/);
+      await expect(odd.readForecasts()).rejects.toThrow(/^OPC UA: forecast start ns=1;s=dc\.it_heat_kw on opc\.tcp:\/\/127\.0\.0\.1:\d+ is not a valid DateTime \(got [\d.]+\)$/);
       server.forceRaw("dc.it_heat_kw", new Variant({ dataType: DataType.DateTime, value: new Date(t) }), t);
       for (const [step, shown] of [[0, "0"], [-60, "-60"], [Number.POSITIVE_INFINITY, "Infinity"]] as const) {
         server.forceRaw("hp1.heat_kw", new Variant({ dataType: DataType.Double, value: step }), t);

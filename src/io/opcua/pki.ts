@@ -1,7 +1,9 @@
+import { X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { hostname } from "node:os";
+import { isIP } from "node:net";
+import { hostname, networkInterfaces } from "node:os";
 import { join } from "node:path";
-import { makeSubject, OPCUACertificateManager } from "node-opcua";
+import { extractFullyQualifiedDomainName, makeSubject, OPCUACertificateManager } from "node-opcua";
 
 /**
  * chaleur's OPC UA certificate stores. node-opcua defaults to a per-user folder shared by every node-opcua
@@ -62,4 +64,50 @@ export async function ensureOwnCertificate(cm: OPCUACertificateManager, certific
     startDate: new Date(),
     validity: 365 * 5,
   });
+}
+
+export interface ServerIdentity {
+  applicationUri: string;
+  applicationName: string;
+  /** The host the endpoints advertise: the certificate must name it, or strict clients refuse the server. */
+  host: string;
+}
+
+/**
+ * The server's self-signed certificate, made ahead of node-opcua (which would make one only when the file is missing,
+ * naming neither 127.0.0.1 nor localhost) and made again when it no longer fits: its application URI or its names
+ * differ from what the server advertises (the host changed, or the certificate predates these names), or it expired.
+ * Returns whether an existing certificate was replaced: clients that trusted the old one must trust the new one.
+ */
+export async function ensureServerCertificate(cm: OPCUACertificateManager, certificateFile: string, id: ServerIdentity): Promise<"kept" | "created" | "renewed"> {
+  await cm.initialize();
+  const existed = existsSync(certificateFile);
+  if (existed && certificateFits(readFileSync(certificateFile), id)) return "kept";
+  const host = hostname();
+  const fqdn = await extractFullyQualifiedDomainName();
+  const ips = Object.values(networkInterfaces()).flatMap((l) => l ?? []).filter((i) => i.family === "IPv4").map((i) => i.address);
+  const named = isIP(id.host) ? [] : [id.host];
+  const numeric = isIP(id.host) ? [id.host] : [];
+  await cm.createSelfSignedCertificate({
+    applicationUri: id.applicationUri,
+    dns: [...new Set([...named, host, fqdn, "localhost"])],
+    ip: [...new Set([...numeric, "127.0.0.1", ...ips])],
+    outputFile: certificateFile,
+    subject: makeSubject(id.applicationName, host),
+    startDate: new Date(),
+    validity: 365 * 5,
+  });
+  return existed ? "renewed" : "created";
+}
+
+function certificateFits(pem: Buffer, id: ServerIdentity): boolean {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pem);
+  } catch {
+    return false;
+  }
+  const san = (cert.subjectAltName ?? "").split(", ");
+  const namesHost = isIP(id.host) ? cert.checkIP(id.host) !== undefined : cert.checkHost(id.host) !== undefined;
+  return san.includes(`URI:${id.applicationUri}`) && namesHost && Date.parse(cert.validTo) > Date.now();
 }

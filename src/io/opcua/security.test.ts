@@ -66,7 +66,7 @@ describe("OPC UA security", () => {
 
   it("refuses an anonymous session when the server allows none", async () => {
     const p = client("trusted", { username: undefined, password: undefined, trustedServerCertificates: [server.certificateFile] });
-    await expect(p.connect()).rejects.toThrow(/^OPC UA: anonymous login rejected by opc\.tcp:\/\/localhost:\d+: .*\(configure a username and password\)$/);
+    await expect(p.connect()).rejects.toThrow(/^OPC UA: anonymous login rejected by opc\.tcp:\/\/127\.0\.0\.1:\d+: .*\(configure a username and password\)$/);
   });
 
   it("a client whose certificate the server does not trust is refused, and told which file to hand over", async () => {
@@ -75,7 +75,7 @@ describe("OPC UA security", () => {
       () => undefined,
       (e: Error) => e,
     );
-    expect(err?.message).toMatch(/^OPC UA: opc\.tcp:\/\/localhost:\d+ does not trust chaleur's certificate \((BadSecurityChecksFailed|BadCertificateUntrusted)\): add \S+client_certificate\.pem to the server's trusted certificates$/);
+    expect(err?.message).toMatch(/^OPC UA: opc\.tcp:\/\/127\.0\.0\.1:\d+ does not trust chaleur's certificate \((BadSecurityChecksFailed|BadCertificateUntrusted)\): add \S+client_certificate\.pem to the server's trusted certificates$/);
     expect(err!.message).toContain(p.certificateFile);
     expect(existsSync(p.certificateFile)).toBe(true);
   });
@@ -87,7 +87,7 @@ describe("OPC UA security", () => {
       () => undefined,
       (e: Error) => e,
     );
-    expect(err?.message).toMatch(/^OPC UA: server certificate of opc\.tcp:\/\/localhost:\d+ is not trusted \(BadCertificateUntrusted\): after checking it, move it from \S+\/rejected to \S+\/trusted\S*$/);
+    expect(err?.message).toMatch(/^OPC UA: server certificate of opc\.tcp:\/\/127\.0\.0\.1:\d+ is not trusted \(BadCertificateUntrusted\): after checking it, move it from \S+\/rejected to \S+\/trusted\S*$/);
     const rejected = `${tmp.dir}/wary/pki/rejected`;
     expect(readdirSync(rejected).length).toBe(1);
   });
