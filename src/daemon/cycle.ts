@@ -1,0 +1,259 @@
+import { BehaviorSubject, Subject, exhaustMap, from, timer, type Subscription } from "rxjs";
+import type { Logger } from "pino";
+import type { PlantModel } from "../model/plant-model.ts";
+import type { PlcMap } from "../config/plc-schema.ts";
+import type { Sample, SetpointPort, WriteReport } from "../io/types.ts";
+import type { PlantMeasurementPort } from "../io/opcua/port.ts";
+import type { Mode, Observation } from "../control/types.ts";
+import type { PlanForecast } from "../optimizer/plan-types.ts";
+import type { Planner, PlanTuning } from "../control/planner.ts";
+import { planRequest } from "../control/planner.ts";
+import { emptyEstimateMemory, estimate, safeSetpoints, type EstimateTag } from "../control/estimate.ts";
+import { follow, type FollowConfig } from "../control/follow.ts";
+import { emptyPlanStore, planAgeS, storeFailure, storePlan, type PlanStore } from "../control/plan-store.ts";
+import { plantForecast } from "../forecast/plant-forecast.ts";
+import type { Recorder } from "../report/record.ts";
+import { cycleRecord, registersFor, replanReason, type ReplanThresholds } from "./phases.ts";
+
+/**
+ * The owner of the cycle (DESIGN §4): read → estimate → plan (on a worker, when due) → follow → clamp → write →
+ * heartbeat → record, every I/O period. rxjs drives it: a timer whose ticks are dropped while a cycle is still
+ * running (exhaustMap: a slow cycle never queues others behind it), and plan requests dropped while a solve is in
+ * flight. The solver never delays I/O: a cycle with a solve in flight follows the plan in force.
+ */
+
+/** Plant time: the wall clock on a plant; the simulator's clock in the demo (rate = plant seconds per wall second). */
+export interface DaemonClock {
+  nowMs(): number;
+  rate: number;
+}
+
+export interface DaemonDeps {
+  model: PlantModel;
+  maps: readonly PlcMap[];
+  tags: ReadonlyMap<string, EstimateTag>;
+  measurements: PlantMeasurementPort;
+  setpoints: SetpointPort;
+  planner: Planner;
+  recorder: Recorder;
+  clock: DaemonClock;
+  log: Logger;
+  control: {
+    ioPeriodS: number;
+    replanS: number;
+    grid: number[];
+    tuning: PlanTuning;
+    heldMaxS: number;
+    replanThresholdItKw: number;
+    replanThresholdDemandKw: number;
+  };
+}
+
+export interface DaemonStatus {
+  mode: Mode;
+  modeCause: string;
+  plantTimeMs: number;
+  /** Wall time the last cycle ended, and how long it took. */
+  lastCycleAtMs: number | null;
+  lastCycleMs: number | null;
+  cycles: number;
+  planAgeS: number | null;
+  planInFlight: boolean;
+  opcua: "up" | "down";
+  plcs: Record<string, "up" | "down">;
+  /** The registers written by the last cycle. */
+  written: Record<string, number>;
+}
+
+export class Daemon {
+  readonly status$: BehaviorSubject<DaemonStatus>;
+  readonly #d: DaemonDeps;
+  #planStore: PlanStore = emptyPlanStore();
+  #forecast: PlanForecast | null = null;
+  #memory = emptyEstimateMemory();
+  #prevObs: Observation | null = null;
+  #prevRunning: boolean[] = [];
+  #lastCycleNowMs: number | null = null;
+  #inFlight: Promise<void> | null = null;
+  #planInFlight: Promise<void> | null = null;
+  readonly #planRequests = new Subject<{ obs: Observation; trigger: string }>();
+  #subs: Subscription[] = [];
+  readonly #planSub: Subscription;
+  #stopping = false;
+  readonly #followCfg: FollowConfig;
+  readonly #thresholds: ReplanThresholds;
+  #lastClamps = "";
+
+  constructor(d: DaemonDeps) {
+    this.#d = d;
+    const c = d.control;
+    // A plan older than two re-plan periods with no failure reported means the planner went quiet.
+    this.#followCfg = { model: d.model, periodS: c.ioPeriodS, heldMaxS: c.heldMaxS, freshMaxS: 2 * c.replanS + 60 };
+    this.#thresholds = { replanS: c.replanS, retryS: Math.min(c.replanS, Math.max(60, 6 * c.ioPeriodS)), itKw: c.replanThresholdItKw, demandKw: c.replanThresholdDemandKw };
+    this.status$ = new BehaviorSubject<DaemonStatus>({
+      mode: "rule",
+      modeCause: "starting",
+      plantTimeMs: d.clock.nowMs(),
+      lastCycleAtMs: null,
+      lastCycleMs: null,
+      cycles: 0,
+      planAgeS: null,
+      planInFlight: false,
+      opcua: "down",
+      plcs: Object.fromEntries(d.maps.map((p) => [p.plc, "down"])),
+      written: {},
+    });
+    // Plans are made whether the cycle runs on the timer (start) or is stepped by a test.
+    this.#planSub = this.#planRequests.pipe(exhaustMap((r) => from((this.#planInFlight = this.#plan(r.obs, r.trigger))))).subscribe();
+  }
+
+  get planStore(): PlanStore {
+    return this.#planStore;
+  }
+
+  get forecast(): PlanForecast | null {
+    return this.#forecast;
+  }
+
+  start(): void {
+    const periodWallMs = (this.#d.control.ioPeriodS * 1000) / this.#d.clock.rate;
+    this.#subs.push(
+      timer(0, periodWallMs)
+        .pipe(exhaustMap(() => from((this.#inFlight = this.cycle()))))
+        .subscribe({ error: (e: Error) => this.#d.log.error({ event: "cycle_error", err: e.message }, "cycle failed") }),
+    );
+  }
+
+  /** Stops planning, lets the cycle in flight finish (its setpoints stay on the PLCs), closes nothing it does not own. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    for (const s of this.#subs) s.unsubscribe();
+    this.#subs = [];
+    this.#planSub.unsubscribe();
+    await this.#inFlight;
+    await this.#d.planner.close();
+    await this.#planInFlight?.catch(() => undefined);
+  }
+
+  /** Resolves when no plan is being made (tests step the daemon without timers and wait for its plans). */
+  async planSettled(): Promise<void> {
+    await this.#planInFlight?.catch(() => undefined);
+  }
+
+  /** One cycle; public so that tests can step the daemon without timers. */
+  async cycle(): Promise<void> {
+    const d = this.#d;
+    const t0 = performance.now();
+    const nowMs = d.clock.nowMs();
+    // read
+    const samples = await d.measurements.read();
+    // estimate
+    const est = estimate(d.model, d.tags, samples, nowMs, this.#memory);
+    this.#memory = est.memory;
+    let mode: Mode;
+    let cause: string;
+    let sp;
+    if (est.estimate.kind === "safe") {
+      mode = "safe";
+      cause = est.estimate.reason;
+      sp = safeSetpoints(d.model);
+    } else {
+      const obs = est.estimate.obs;
+      // plan (async, when due)
+      const reason = this.#stopping || this.#planInFlightNow ? null : replanReason(this.#planStore, this.#forecast, this.#prevObs, obs, nowMs, this.#thresholds);
+      if (reason) {
+        this.#planRequests.next({ obs, trigger: reason });
+        // At start the first plan is awaited (bounded by the solve limit): the first write is then a plan's step,
+        // not the rule's, so a restart does not bump the plant.
+        if (this.status$.value.cycles === 0) await this.planSettled();
+      }
+      // follow
+      const f = follow(this.#planStore, obs, nowMs, this.#followCfg);
+      ({ mode, cause, setpoints: sp } = f);
+      this.#prevObs = obs;
+    }
+    // overrides: none yet (the operators' issue adds them here, before the clamp)
+    // clamp
+    const out = registersFor(d.model, d.maps, sp, mode);
+    const clampKey = out.clamps.join("; ");
+    if (clampKey && clampKey !== this.#lastClamps) d.log.warn({ event: "clamp", clamps: out.clamps }, `setpoints clamped: ${clampKey}`);
+    this.#lastClamps = clampKey;
+    // write, then heartbeat (the port holds a PLC's heartbeat back until a write to it has succeeded)
+    const reports = await d.setpoints.write(out.registers);
+    await d.setpoints.heartbeat();
+    // record
+    const starts = this.#countStarts(samples);
+    const durationS = this.#lastCycleNowMs === null ? d.control.ioPeriodS : Math.max(0, (nowMs - this.#lastCycleNowMs) / 1000);
+    this.#lastCycleNowMs = nowMs;
+    d.recorder.record(cycleRecord(d.model, samples, nowMs, durationS, mode, starts));
+    this.#publish(mode, cause, nowMs, reports, out.registers, performance.now() - t0);
+  }
+
+  get #planInFlightNow(): boolean {
+    return this.status$.value.planInFlight;
+  }
+
+  async #plan(obs: Observation, trigger: string): Promise<void> {
+    const d = this.#d;
+    this.#setStatus({ planInFlight: true });
+    try {
+      const arrays = await d.measurements.readForecasts().catch(() => null);
+      const pf = plantForecast(d.model, obs, d.control.grid, arrays);
+      const req = planRequest(d.control.tuning, d.control.grid, this.#planStore, obs, pf.forecast);
+      let failure: string | null = null;
+      try {
+        const r = await d.planner.plan(req);
+        if (r.plan) {
+          this.#planStore = storePlan(this.#planStore, r.plan, obs.timeMs, { trigger, solver: r.solver, solveMs: r.solveMs, gapPct: r.gapPct });
+          this.#forecast = pf.forecast;
+          d.log.info({ event: "plan", trigger, status: r.status, objective_eur: round2(r.objectiveEur ?? 0), solve_ms: Math.round(r.solveMs), forecast: pf.source, ...(pf.why ? { forecast_why: pf.why } : {}) }, `plan (${trigger}): ${r.status}, ${round2(r.objectiveEur ?? 0)} € over ${d.control.grid.length} steps, ${Math.round(r.solveMs)} ms`);
+        } else failure = r.message;
+      } catch (e) {
+        failure = (e as Error).message;
+      }
+      if (failure !== null) {
+        this.#planStore = storeFailure(this.#planStore, obs.timeMs, failure);
+        d.log.warn({ event: "plan_failed", trigger, reason: failure }, `plan (${trigger}) failed: ${failure}`);
+      }
+    } finally {
+      this.#setStatus({ planInFlight: false, planAgeS: this.#ageS() });
+    }
+  }
+
+  #countStarts(samples: ReadonlyMap<string, Sample>): number {
+    const running = this.#d.model.heatPumps.map((h) => (samples.get(`${h.id}.running`)?.value ?? 0) >= 0.5);
+    const starts = running.filter((r, i) => r && this.#prevRunning[i] === false).length;
+    this.#prevRunning = running;
+    return starts;
+  }
+
+  #ageS(): number | null {
+    const a = planAgeS(this.#planStore, this.#d.clock.nowMs());
+    return Number.isFinite(a) ? Math.round(a) : null;
+  }
+
+  #publish(mode: Mode, cause: string, nowMs: number, reports: WriteReport[], written: Record<string, number>, ms: number): void {
+    const d = this.#d;
+    const prev = this.status$.value;
+    if (prev.mode !== mode) d.log.warn({ event: "mode", from: prev.mode, to: mode, cause }, `mode ${prev.mode} → ${mode}: ${cause}`);
+    const plcs = { ...prev.plcs };
+    for (const r of reports) {
+      const up = r.ok ? "up" : "down";
+      if (!r.ok) d.log.warn({ event: "write_failed", plc: r.plc, error: r.error, mismatches: r.mismatches }, `write to ${r.plc} failed: ${r.error ?? `read back differs: ${r.mismatches.join(", ")}`}`);
+      if (plcs[r.plc] !== up && r.ok) d.log.info({ event: "plc_up", plc: r.plc }, `PLC ${r.plc} answers again`);
+      plcs[r.plc] = up;
+    }
+    const link = d.measurements.status();
+    const opcua = link.connected ? "up" : "down";
+    if (opcua !== prev.opcua && prev.cycles > 0) d.log[link.connected ? "info" : "warn"]({ event: link.connected ? "opcua_up" : "opcua_down", error: link.lastError }, link.connected ? "OPC UA connected" : `OPC UA down: ${link.lastError ?? "no connection"}`);
+    this.status$.next({ ...prev, mode, modeCause: cause, plantTimeMs: nowMs, lastCycleAtMs: Date.now(), lastCycleMs: ms, cycles: prev.cycles + 1, planAgeS: this.#ageS(), opcua, plcs, written });
+  }
+
+  #setStatus(p: Partial<DaemonStatus>): void {
+    this.status$.next({ ...this.status$.value, ...p });
+  }
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
