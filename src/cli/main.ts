@@ -86,6 +86,26 @@ function buildProgram(): Command {
     });
 
   program
+    .command("daemon")
+    .description("The controller on the plant PC: reads OPC UA, plans, writes the PLCs over Modbus, serves /api/health; until SIGTERM")
+    .requiredOption("--config <file>", "daemon config (YAML), e.g. config/chaleur-demo.yaml")
+    .action(async (o: { config: string }) => {
+      const { runDaemonCommand } = await import("./daemon.ts");
+      await runDaemonCommand(o.config);
+    });
+
+  program
+    .command("demo")
+    .description("The simulated plant and the daemon in one process, accelerated, on loopback (what npm start runs); Ctrl-C stops both")
+    .option("--config <file>", "daemon config", resolve(import.meta.dirname, "../../config/chaleur-demo.yaml"))
+    .option("--speed <n>", "simulated seconds per wall-clock second", "60")
+    .option("--status-every-s <s>", "print what the daemon does every so many seconds", "5")
+    .action(async (o: { config: string; speed: string; statusEveryS: string }) => {
+      const { runDemo } = await import("./daemon.ts");
+      await runDemo(o);
+    });
+
+  program
     .command("validate")
     .description("Check a plant model, scenario, PLC register map or wire config; prints a summary or one line naming the problem")
     .argument("<file>", "YAML file to check")

@@ -37,7 +37,7 @@ function host(v: string): string {
 }
 
 /** A server that cannot listen, as one line naming the option to change. */
-function listenProblem(e: SimPlantListenError, plcCount: number, modbusPort: number): InputError {
+export function listenProblem(e: SimPlantListenError, plcCount: number, modbusPort: number): InputError {
   if (e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND") {
     return new InputError("--host", "", "an IPv4 address or a host name of this machine, or 0.0.0.0 for every interface", `got '${e.host}': ${e.code}`);
   }

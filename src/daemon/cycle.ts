@@ -65,6 +65,9 @@ export interface DaemonStatus {
   written: Record<string, number>;
 }
 
+/** How long (wall) a starting daemon waits for its first measurements before it writes safe values. */
+const STARTUP_GRACE_WALL_MS = 20_000;
+
 export class Daemon {
   readonly status$: BehaviorSubject<DaemonStatus>;
   readonly #d: DaemonDeps;
@@ -83,6 +86,8 @@ export class Daemon {
   readonly #followCfg: FollowConfig;
   readonly #thresholds: ReplanThresholds;
   #lastClamps = "";
+  #startedWallMs: number | null = null;
+  #observed = false;
 
   constructor(d: DaemonDeps) {
     this.#d = d;
@@ -150,6 +155,14 @@ export class Daemon {
     // estimate
     const est = estimate(d.model, d.tags, samples, nowMs, this.#memory);
     this.#memory = est.memory;
+    this.#startedWallMs ??= performance.now();
+    if (est.estimate.kind === "observation") this.#observed = true;
+    else if (!this.#observed && performance.now() - this.#startedWallMs < STARTUP_GRACE_WALL_MS) {
+      // Nothing is written before the plant has been seen once (or the grace is over): a daemon restarting while
+      // its OPC UA session comes up would otherwise write safe values over good setpoints, a bump.
+      this.#setStatus({ modeCause: `waiting for measurements: ${est.estimate.reason}`, plantTimeMs: nowMs });
+      return;
+    }
     let mode: Mode;
     let cause: string;
     let sp;
@@ -240,7 +253,7 @@ export class Daemon {
     for (const r of reports) {
       const up = r.ok ? "up" : "down";
       if (!r.ok) d.log.warn({ event: "write_failed", plc: r.plc, error: r.error, mismatches: r.mismatches }, `write to ${r.plc} failed: ${r.error ?? `read back differs: ${r.mismatches.join(", ")}`}`);
-      if (plcs[r.plc] !== up && r.ok) d.log.info({ event: "plc_up", plc: r.plc }, `PLC ${r.plc} answers again`);
+      if (plcs[r.plc] !== up && r.ok && prev.cycles > 0) d.log.info({ event: "plc_up", plc: r.plc }, `PLC ${r.plc} answers again`);
       plcs[r.plc] = up;
     }
     const link = d.measurements.status();

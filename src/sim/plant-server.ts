@@ -31,12 +31,19 @@ export interface SimPlantOptions {
   clock?: () => number;
   /** Simulated start time (default: the wall clock's current minute). */
   simStartMs?: number;
+  /**
+   * What the OPC UA source timestamps carry: "wall" (default), the instant the value was produced, as on a plant;
+   * "plant", the simulated time, for a client that runs on the plant's clock (the accelerated demo).
+   */
+  sourceTime?: "wall" | "plant";
 }
 
 export interface SimPlant {
   opcua: OpcuaPlantServer;
   plcs: { map: PlcMap; logic: PlcLogic; server: PlcServer }[];
   live: LivePlant;
+  /** The plant's time now (simulated ms): the clock a daemon on this plant runs on. */
+  plantNowMs(): number;
   /** One cycle now (the timer calls it every tickMs). */
   tick(): void;
   stop(): Promise<void>;
@@ -141,9 +148,10 @@ export async function startSimPlant(o: SimPlantOptions): Promise<SimPlant> {
     live.advanceTo(targetMs, setpointsFromRegisters(o.model, regs));
     const values = live.measurements();
     dhEnergyKwh += (Number(values.get("dh.sold_kw")?.value ?? 0) * (live.simMs - beforeMs)) / 3_600_000;
-    // Source timestamps are wall time: the instant the value was produced, which is what a client ages it against.
+    // Source timestamps: the instant the value was produced, on the clock the client ages it against.
+    const sourceMs = o.sourceTime === "plant" ? targetMs : wallMs;
     const updates = new Map<string, MeasurementUpdate>();
-    for (const [name, v] of values) updates.set(name, { value: v.value, sourceMs: wallMs });
+    for (const [name, v] of values) updates.set(name, { value: v.value, sourceMs });
     opcua.update(updates);
     plcs.forEach((p, k) => {
       for (const name of feedback[k]!) {
@@ -178,6 +186,7 @@ export async function startSimPlant(o: SimPlantOptions): Promise<SimPlant> {
     get live() {
       return live;
     },
+    plantNowMs: () => anchorSimMs + (clock() - anchorWallMs) * o.speed,
     tick,
     async stop() {
       clearInterval(timer);

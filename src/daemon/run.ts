@@ -1,0 +1,133 @@
+import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import pino, { type Logger } from "pino";
+import type { FastifyInstance } from "fastify";
+import { InputError } from "../config/errors.ts";
+import type { DaemonConfig } from "../config/daemon-config.ts";
+import { opcuaPassword } from "../config/wire-config.ts";
+import type { PlantMeasurementPort } from "../io/opcua/port.ts";
+import type { SetpointPort } from "../io/types.ts";
+import { CsvRecorder, KpiAccumulator, teeRecorder, timeseriesColumns } from "../report/record.ts";
+import { Daemon, type DaemonClock } from "./cycle.ts";
+import { startHealthServer } from "./health.ts";
+import { WorkerPlanner } from "./worker-planner.ts";
+import { daemonDepsFrom } from "./wiring.ts";
+
+export const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+export interface RunningDaemon {
+  daemon: Daemon;
+  totals: KpiAccumulator;
+  health: FastifyInstance;
+  log: Logger;
+  /** Graceful stop: planning stops, the cycle in flight finishes, setpoints stay on the PLCs, sessions close. */
+  stop(): Promise<void>;
+}
+
+export interface DaemonRunOptions {
+  clock?: DaemonClock;
+  /** Logs go here (JSON lines); default stdout. */
+  logDestination?: pino.DestinationStream;
+  /** Where timeseries.csv goes; default <data_dir>/history. */
+  historyDir?: string;
+}
+
+/** Whether `host:port` can be listened on, as an InputError naming the config field otherwise. */
+function httpError(cfg: DaemonConfig, e: unknown): never {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === "EADDRINUSE" ? `port ${cfg.http.port} is already in use` : code === "EADDRNOTAVAIL" ? `${cfg.http.host} is not an address of this machine` : code === "EACCES" ? `no permission to listen on port ${cfg.http.port}` : String((e as Error).message);
+  throw new InputError(cfg.file, "http.port", "a free port for the daemon's HTTP API", why);
+}
+
+/**
+ * Puts the daemon together on the plant's wire: OPC UA in, Modbus out, the planner's thread, the recorder, the
+ * health endpoint; then runs the cycle. The HTTP port is taken first, so a port in use is one line and nothing was
+ * started. The first OPC UA connection is retried in the background (one log line per new reason): the cycle runs
+ * meanwhile, in `safe` while there are no measurements, and heartbeats the PLCs.
+ */
+export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Promise<RunningDaemon> {
+  const clock = o.clock ?? { nowMs: Date.now, rate: 1 };
+  const log = pino({ level: cfg.logLevel, base: { app: "chaleur" } }, o.logDestination ?? pino.destination(1));
+  const deps = daemonDepsFrom(cfg);
+  let daemonRef: Daemon | null = null;
+  let health: FastifyInstance;
+  try {
+    health = await startHealthServer({ host: cfg.http.host, port: cfg.http.port, status: () => daemonRef!.status$.value, ioPeriodWallMs: (cfg.control.ioPeriodS * 1000) / clock.rate, version: VERSION });
+  } catch (e) {
+    httpError(cfg, e);
+  }
+  // Loaded here: node-opcua takes seconds to import, which the offline commands should not pay.
+  const { createOpcuaMeasurementPort } = await import("../io/opcua/client.ts");
+  const { modbusSetpointPort } = await import("../io/modbus/client.ts");
+  const w = cfg.wire;
+  const password = opcuaPassword(w);
+  const measurements: PlantMeasurementPort = createOpcuaMeasurementPort(
+    {
+      endpointUrl: w.opcua.endpoint,
+      securityMode: w.opcua.securityMode,
+      securityPolicy: w.opcua.securityPolicy,
+      ...(w.opcua.username !== undefined && password !== undefined ? { username: w.opcua.username, password } : {}),
+      dataDir: w.dataDir,
+      autoAcceptServerCertificate: w.opcua.autoAcceptServerCertificate,
+      tags: w.opcua.tags,
+      ...(w.opcua.forecasts ? { forecasts: w.opcua.forecasts } : {}),
+      publishingIntervalMs: w.opcua.publishingIntervalMs,
+      reconnectMaxDelayMs: w.opcua.reconnectMaxDelayS * 1000,
+    },
+    clock.nowMs,
+  );
+  const setpoints: SetpointPort = modbusSetpointPort(
+    cfg.maps.map((map, k) => ({ map, host: w.modbus.plcs[k]!.host, port: w.modbus.plcs[k]!.port })),
+    { timeoutMs: w.modbus.timeoutMs },
+  );
+  const planner = new WorkerPlanner({ model: cfg.model, solver: "highs" });
+  const totals = new KpiAccumulator(cfg.model);
+  const { prepareOutputDir } = await import("../cli/output-path.ts");
+  const historyDir = prepareOutputDir("data_dir", o.historyDir ?? join(w.dataDir, "history"));
+  const csv = new CsvRecorder(join(historyDir, "timeseries.csv"), timeseriesColumns(cfg.model));
+  const daemon = new Daemon({ ...deps, measurements, setpoints, planner, recorder: teeRecorder(csv, totals), clock, log });
+  daemonRef = daemon;
+  log.info({ event: "start", version: VERSION, config: cfg.file, model: cfg.model.name, opcua: w.opcua.endpoint, plcs: cfg.maps.map((m) => m.plc), http: `${cfg.http.host}:${cfg.http.port}` }, `chaleur ${VERSION} daemon starting: ${cfg.model.name}, OPC UA ${w.opcua.endpoint}, PLCs ${cfg.maps.map((m) => m.plc).join(", ")}, HTTP ${cfg.http.host}:${cfg.http.port}`);
+  let stopping = false;
+  let wake: () => void = () => undefined;
+  const connecting = (async () => {
+    let lastWhy = "";
+    for (let attempt = 0; !stopping; attempt++) {
+      try {
+        await measurements.connect();
+        log.info({ event: "opcua_connected", endpoint: w.opcua.endpoint }, `OPC UA connected to ${w.opcua.endpoint}`);
+        return;
+      } catch (e) {
+        const why = (e as Error).message;
+        if (why !== lastWhy) log.error({ event: "opcua_connect_failed", error: why }, `${why} (retrying)`);
+        lastWhy = why;
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)));
+          wake = () => {
+            clearTimeout(t);
+            r();
+          };
+        });
+      }
+    }
+  })();
+  daemon.start();
+  return {
+    daemon,
+    totals,
+    health,
+    log,
+    async stop() {
+      stopping = true;
+      wake();
+      log.info({ event: "stopping" }, "stopping: finishing the cycle in flight; the PLCs keep the last setpoints, their watchdogs take over if chaleur stays down");
+      await daemon.stop();
+      await health.close();
+      await measurements.close();
+      await setpoints.close();
+      await connecting.catch(() => undefined);
+      csv.close();
+      log.info({ event: "stopped" }, "stopped");
+    },
+  };
+}
