@@ -86,7 +86,7 @@ describe("the daemon against the simulated plant in process", () => {
       }
       expect(path(r.modes)).toEqual(["optimal", "safe", "optimal"]);
       expectPlcsOnPlanStep(r);
-      expect(r.logs.filter((l) => l.event === "mode").map((l) => `${l.from}→${l.to}`)).toEqual(["rule→optimal", "optimal→safe", "safe→optimal"]);
+      expect(r.logs.filter((l) => l.event === "mode").map((l) => `${l.from}→${l.to}`)).toEqual(["starting→optimal", "optimal→safe", "safe→optimal"]);
     });
   }
 

@@ -61,8 +61,9 @@ export interface DaemonStatus {
   planInFlight: boolean;
   opcua: "up" | "down";
   plcs: Record<string, "up" | "down">;
-  /** The registers written by the last cycle. */
+  /** The registers written by the last cycle, and when the plan it followed was made (null: none followed). */
   written: Record<string, number>;
+  followedPlanMadeAtMs: number | null;
 }
 
 /** How long (wall) a starting daemon waits for its first measurements before it writes safe values. */
@@ -70,6 +71,8 @@ const STARTUP_GRACE_WALL_MS = 20_000;
 
 export class Daemon {
   readonly status$: BehaviorSubject<DaemonStatus>;
+  /** Every verified plan as it is stored (the API and tests see what the daemon follows). */
+  readonly plans$ = new Subject<PlanStore>();
   readonly #d: DaemonDeps;
   #planStore: PlanStore = emptyPlanStore();
   #forecast: PlanForecast | null = null;
@@ -107,6 +110,7 @@ export class Daemon {
       opcua: "down",
       plcs: Object.fromEntries(d.maps.map((p) => [p.plc, "down"])),
       written: {},
+      followedPlanMadeAtMs: null,
     });
     // Plans are made whether the cycle runs on the timer (start) or is stepped by a test.
     this.#planSub = this.#planRequests.pipe(exhaustMap((r) => from((this.#planInFlight = this.#plan(r.obs, r.trigger))))).subscribe();
@@ -166,6 +170,7 @@ export class Daemon {
     let mode: Mode;
     let cause: string;
     let sp;
+    let followed: number | null = null;
     if (est.estimate.kind === "safe") {
       mode = "safe";
       cause = est.estimate.reason;
@@ -183,6 +188,7 @@ export class Daemon {
       // follow
       const f = follow(this.#planStore, obs, nowMs, this.#followCfg);
       ({ mode, cause, setpoints: sp } = f);
+      if (mode !== "rule") followed = this.#planStore.madeAtMs;
       this.#prevObs = obs;
     }
     // overrides: none yet (the operators' issue adds them here, before the clamp)
@@ -199,7 +205,7 @@ export class Daemon {
     const durationS = this.#lastCycleNowMs === null ? d.control.ioPeriodS : Math.max(0, (nowMs - this.#lastCycleNowMs) / 1000);
     this.#lastCycleNowMs = nowMs;
     d.recorder.record(cycleRecord(d.model, samples, nowMs, durationS, mode, starts));
-    this.#publish(mode, cause, nowMs, reports, out.registers, performance.now() - t0);
+    this.#publish(mode, cause, nowMs, reports, out.registers, performance.now() - t0, followed);
   }
 
   get #planInFlightNow(): boolean {
@@ -219,6 +225,7 @@ export class Daemon {
         if (r.plan) {
           this.#planStore = storePlan(this.#planStore, r.plan, obs.timeMs, { trigger, solver: r.solver, solveMs: r.solveMs, gapPct: r.gapPct });
           this.#forecast = pf.forecast;
+          this.plans$.next(this.#planStore);
           d.log.info({ event: "plan", trigger, status: r.status, objective_eur: round2(r.objectiveEur ?? 0), solve_ms: Math.round(r.solveMs), forecast: pf.source, ...(pf.why ? { forecast_why: pf.why } : {}) }, `plan (${trigger}): ${r.status}, ${round2(r.objectiveEur ?? 0)} € over ${d.control.grid.length} steps, ${Math.round(r.solveMs)} ms`);
         } else failure = r.message;
       } catch (e) {
@@ -245,10 +252,11 @@ export class Daemon {
     return Number.isFinite(a) ? Math.round(a) : null;
   }
 
-  #publish(mode: Mode, cause: string, nowMs: number, reports: WriteReport[], written: Record<string, number>, ms: number): void {
+  #publish(mode: Mode, cause: string, nowMs: number, reports: WriteReport[], written: Record<string, number>, ms: number, followedPlanMadeAtMs: number | null): void {
     const d = this.#d;
     const prev = this.status$.value;
-    if (prev.mode !== mode) d.log.warn({ event: "mode", from: prev.mode, to: mode, cause }, `mode ${prev.mode} → ${mode}: ${cause}`);
+    const from = prev.cycles === 0 ? "starting" : prev.mode;
+    if (from !== mode) d.log[mode === "optimal" ? "info" : "warn"]({ event: "mode", from, to: mode, cause }, `mode ${from} → ${mode}: ${cause}`);
     const plcs = { ...prev.plcs };
     for (const r of reports) {
       const up = r.ok ? "up" : "down";
@@ -259,7 +267,7 @@ export class Daemon {
     const link = d.measurements.status();
     const opcua = link.connected ? "up" : "down";
     if (opcua !== prev.opcua && prev.cycles > 0) d.log[link.connected ? "info" : "warn"]({ event: link.connected ? "opcua_up" : "opcua_down", error: link.lastError }, link.connected ? "OPC UA connected" : `OPC UA down: ${link.lastError ?? "no connection"}`);
-    this.status$.next({ ...prev, mode, modeCause: cause, plantTimeMs: nowMs, lastCycleAtMs: Date.now(), lastCycleMs: ms, cycles: prev.cycles + 1, planAgeS: this.#ageS(), opcua, plcs, written });
+    this.status$.next({ ...prev, mode, modeCause: cause, plantTimeMs: nowMs, lastCycleAtMs: Date.now(), lastCycleMs: ms, cycles: prev.cycles + 1, planAgeS: this.#ageS(), opcua, plcs, written, followedPlanMadeAtMs });
   }
 
   #setStatus(p: Partial<DaemonStatus>): void {
