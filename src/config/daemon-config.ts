@@ -57,6 +57,8 @@ export function loadDaemonConfig(file: string): DaemonConfig {
   const fine = Math.min(horizonS, coarse.coarseAfterS ?? horizonS) / stepS;
   const steps = fine + (coarse.coarseStepS ? Math.max(0, horizonS - coarse.coarseAfterS!) / coarse.coarseStepS : 0);
   if (steps > MAX_PLAN_STEPS) throw new InputError(file, "control", `at most ${MAX_PLAN_STEPS} plan steps over the horizon`, `got ${Math.ceil(steps)}`);
+  const watchdogS = Math.min(...maps.map((p) => p.watchdogS));
+  if (c.io_period_s * 3 > watchdogS) throw new InputError(file, "control.io_period_s", `at most a third of the PLC watchdog (${watchdogS} s), so a lost cycle or two never trips it`, `got ${c.io_period_s} s`);
   if (c.replan_min * 60 < c.io_period_s) throw new InputError(file, "control.replan_min", `at least one I/O period (${c.io_period_s} s)`, `got ${c.replan_min} min`);
   return {
     file,

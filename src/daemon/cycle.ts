@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, exhaustMap, from, timer, type Subscription } from "rxjs";
+import { BehaviorSubject, Subject, exhaustMap, from, merge, timer, type Subscription } from "rxjs";
 import type { Logger } from "pino";
 import type { PlantModel } from "../model/plant-model.ts";
 import type { PlcMap } from "../config/plc-schema.ts";
@@ -89,6 +89,9 @@ export class Daemon {
   readonly #followCfg: FollowConfig;
   readonly #thresholds: ReplanThresholds;
   #lastClamps = "";
+  #lastCycleError = "";
+  readonly #kicks = new Subject<void>();
+  readonly #writeErrors = new Map<string, string>();
   #startedWallMs: number | null = null;
   #observed = false;
 
@@ -96,7 +99,8 @@ export class Daemon {
     this.#d = d;
     const c = d.control;
     // A plan older than two re-plan periods with no failure reported means the planner went quiet.
-    this.#followCfg = { model: d.model, periodS: c.ioPeriodS, heldMaxS: c.heldMaxS, freshMaxS: 2 * c.replanS + 60 };
+    // The rule fallback and the greenhouse interlock look one plan step ahead (15 min), as in the simulator.
+    this.#followCfg = { model: d.model, periodS: c.grid[0] ?? c.ioPeriodS, heldMaxS: c.heldMaxS, freshMaxS: 2 * c.replanS + 60 };
     this.#thresholds = { replanS: c.replanS, retryS: Math.min(c.replanS, Math.max(60, 6 * c.ioPeriodS)), itKw: c.replanThresholdItKw, demandKw: c.replanThresholdDemandKw };
     this.status$ = new BehaviorSubject<DaemonStatus>({
       mode: "rule",
@@ -127,9 +131,9 @@ export class Daemon {
   start(): void {
     const periodWallMs = (this.#d.control.ioPeriodS * 1000) / this.#d.clock.rate;
     this.#subs.push(
-      timer(0, periodWallMs)
-        .pipe(exhaustMap(() => from((this.#inFlight = this.cycle()))))
-        .subscribe({ error: (e: Error) => this.#d.log.error({ event: "cycle_error", err: e.message }, "cycle failed") }),
+      merge(timer(0, periodWallMs), this.#kicks)
+        .pipe(exhaustMap(() => from((this.#inFlight = this.#safeCycle()))))
+        .subscribe(),
     );
   }
 
@@ -142,6 +146,22 @@ export class Daemon {
     await this.#inFlight;
     await this.#d.planner.close();
     await this.#planInFlight?.catch(() => undefined);
+  }
+
+  /** Runs a cycle now unless one is running (e.g. the moment the OPC UA link comes up, not a period later). */
+  kick(): void {
+    this.#kicks.next();
+  }
+
+  /** A cycle that throws (a full disk under the history, a bug) is logged and the next one runs: control goes on. */
+  async #safeCycle(): Promise<void> {
+    try {
+      await this.cycle();
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (msg !== this.#lastCycleError) this.#d.log.error({ event: "cycle_error", error: msg }, `cycle failed: ${msg}`);
+      this.#lastCycleError = msg;
+    }
   }
 
   /** Resolves when no plan is being made (tests step the daemon without timers and wait for its plans). */
@@ -216,8 +236,10 @@ export class Daemon {
     const d = this.#d;
     this.#setStatus({ planInFlight: true });
     try {
-      const arrays = await d.measurements.readForecasts().catch(() => null);
+      let readError: string | null = null;
+      const arrays = await d.measurements.readForecasts().catch((e: Error) => ((readError = e.message), null));
       const pf = plantForecast(d.model, obs, d.control.grid, arrays);
+      if (readError !== null && pf.why) pf.why = `${pf.why}: ${readError}`;
       const req = planRequest(d.control.tuning, d.control.grid, this.#planStore, obs, pf.forecast);
       let failure: string | null = null;
       try {
@@ -260,7 +282,10 @@ export class Daemon {
     const plcs = { ...prev.plcs };
     for (const r of reports) {
       const up = r.ok ? "up" : "down";
-      if (!r.ok) d.log.warn({ event: "write_failed", plc: r.plc, error: r.error, mismatches: r.mismatches }, `write to ${r.plc} failed: ${r.error ?? `read back differs: ${r.mismatches.join(", ")}`}`);
+      const why = r.ok ? "" : (r.error ?? `read back differs: ${r.mismatches.join(", ")}`);
+      // One line per new reason, not one per cycle while a PLC stays down.
+      if (!r.ok && why !== this.#writeErrors.get(r.plc)) d.log.warn({ event: "write_failed", plc: r.plc, error: r.error, mismatches: r.mismatches }, `write to ${r.plc} failed: ${why}`);
+      this.#writeErrors.set(r.plc, why);
       if (plcs[r.plc] !== up && r.ok && prev.cycles > 0) d.log.info({ event: "plc_up", plc: r.plc }, `PLC ${r.plc} answers again`);
       plcs[r.plc] = up;
     }

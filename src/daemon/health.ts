@@ -38,7 +38,11 @@ export function healthBody(s: DaemonStatus, nowWallMs: number, ioPeriodWallMs: n
 
 export async function startHealthServer(o: { host: string; port: number; status: () => DaemonStatus; ioPeriodWallMs: number; version: string }): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
-  app.get("/api/health", async () => healthBody(o.status(), Date.now(), o.ioPeriodWallMs, o.version));
+  // 503 when down, so that an ordinary HTTP monitor alarms without parsing the body.
+  app.get("/api/health", async (_req, reply) => {
+    const body = healthBody(o.status(), Date.now(), o.ioPeriodWallMs, o.version);
+    return reply.code(body.status === "down" ? 503 : 200).send(body);
+  });
   await app.listen({ host: o.host, port: o.port });
   return app;
 }

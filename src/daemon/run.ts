@@ -12,6 +12,7 @@ import { Daemon, type DaemonClock } from "./cycle.ts";
 import { startHealthServer } from "./health.ts";
 import { WorkerPlanner } from "./worker-planner.ts";
 import { daemonDepsFrom } from "./wiring.ts";
+import { notifySystemd, SystemdNotifier } from "./systemd.ts";
 
 export const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -87,6 +88,9 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
   const csv = new CsvRecorder(join(historyDir, "timeseries.csv"), timeseriesColumns(cfg.model));
   const daemon = new Daemon({ ...deps, measurements, setpoints, planner, recorder: teeRecorder(csv, totals), clock, log });
   daemonRef = daemon;
+  // systemd (Type=notify): READY after the first cycle, WATCHDOG after each, STATUS on mode changes.
+  const systemd = new SystemdNotifier({ log });
+  const systemdSub = notifySystemd(daemon.status$, systemd);
   log.info({ event: "start", version: VERSION, config: cfg.file, model: cfg.model.name, opcua: w.opcua.endpoint, plcs: cfg.maps.map((m) => m.plc), http: `${cfg.http.host}:${cfg.http.port}` }, `chaleur ${VERSION} daemon starting: ${cfg.model.name}, OPC UA ${w.opcua.endpoint}, PLCs ${cfg.maps.map((m) => m.plc).join(", ")}, HTTP ${cfg.http.host}:${cfg.http.port}`);
   let stopping = false;
   let wake: () => void = () => undefined;
@@ -96,6 +100,8 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
       try {
         await measurements.connect();
         log.info({ event: "opcua_connected", endpoint: w.opcua.endpoint }, `OPC UA connected to ${w.opcua.endpoint}`);
+        // A cycle at once, not an I/O period later: a restarting daemon's first write comes sooner.
+        daemon.kick();
         return;
       } catch (e) {
         const why = (e as Error).message;
@@ -118,6 +124,8 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
     health,
     log,
     async stop() {
+      systemdSub.unsubscribe();
+      await systemd.stopping();
       stopping = true;
       wake();
       log.info({ event: "stopping" }, "stopping: finishing the cycle in flight; the PLCs keep the last setpoints, their watchdogs take over if chaleur stays down");
