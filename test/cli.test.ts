@@ -37,12 +37,12 @@ describe("chaleur validate: bad files", () => {
       const r = chaleur("validate", f);
       expect(r.code, r.err).toBe(0);
       expect(r.err).toBe("");
-      expect(r.out).toMatch(/valid (plant model|scenario|register map|wire config)/);
+      expect(r.out).toMatch(/valid (plant model|scenario|register map|wire config|daemon config)/);
     }
   });
 
   it("a wire config pointing at a register map that does not exist", () => {
-    const demo = readFileSync(join(root, "config/chaleur-demo.yaml"), "utf8").replace("../data/demo", join(dir, "data")).replaceAll("../plc/", join(root, "plc") + "/");
+    const demo = readFileSync(join(root, "config/chaleur-demo.yaml"), "utf8").replace("../data/demo", join(dir, "data")).replaceAll("../plc/", join(root, "plc") + "/").replace("../models/", join(root, "models") + "/");
     const w = write("wire.yaml", demo.replace("substation.yaml", "nowhere.yaml"));
     expectOneLineError(chaleur("validate", w), /plc\/nowhere\.yaml: expected an existing readable file/);
   });

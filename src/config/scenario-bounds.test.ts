@@ -45,6 +45,6 @@ describe("scenario bounds: what would grow past the machine is refused with the 
   it("a file of another kind is named as such, not reported as a misspelt field", () => {
     expect(messageOf(() => loadScenario(join(root, "models/paris-chapelle.yaml")))).toBe("(top level): expected a scenario (with model, start, duration) (this file is a plant model)");
     expect(messageOf(() => loadModel(join(root, "simulations/paris-winter-week.yaml")))).toBe("(top level): expected a plant model (with facility_water, heat_pumps, …) (this file is a scenario)");
-    expect(messageOf(() => loadPlcMap(join(root, "config/chaleur-demo.yaml")))).toBe("(top level): expected a PLC register map (with plc, unit_id, registers) (this file is a wire config)");
+    expect(messageOf(() => loadPlcMap(join(root, "config/chaleur-demo.yaml")))).toBe("(top level): expected a PLC register map (with plc, unit_id, registers) (this file is a daemon config)");
   });
 });
