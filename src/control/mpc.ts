@@ -24,6 +24,7 @@ export interface MpcConfig {
   timeLimitMs: number;
   mipRelGap: number;
   mipAbsGapEur?: number;
+  mipMaxNodes?: number;
   integerSteps?: number;
   /** How long a verified plan may be followed after the optimizer stops delivering ("held"). */
   heldMaxS: number;
@@ -42,6 +43,7 @@ export function createMpcController(cfg: MpcConfig): Controller {
   const tuning: PlanTuning = { timeLimitMs: cfg.timeLimitMs, mipRelGap: cfg.mipRelGap };
   if (cfg.mipAbsGapEur !== undefined) tuning.mipAbsGapEur = cfg.mipAbsGapEur;
   if (cfg.integerSteps !== undefined) tuning.integerSteps = cfg.integerSteps;
+  if (cfg.mipMaxNodes !== undefined) tuning.mipMaxNodes = cfg.mipMaxNodes;
   // Planning is synchronous here, so a plan never goes stale between re-plans without a failure being recorded.
   const followCfg: FollowConfig = { model: cfg.model, periodS: cfg.periodS, heldMaxS: cfg.heldMaxS, freshMaxS: Infinity };
   return {

@@ -28,6 +28,7 @@ export interface PlanTuning {
   mipAbsGapEur?: number;
   /** Steps whose on/off stays binary; beyond them it is relaxed. */
   integerSteps?: number;
+  mipMaxNodes?: number;
 }
 
 export function observationState(obs: Observation): PlanState {
@@ -60,6 +61,7 @@ export function planRequest(tuning: PlanTuning, grid: readonly number[], store: 
   const options: OptimizeOptions = { timeLimitMs: tuning.timeLimitMs, mipRelGap: tuning.mipRelGap };
   if (tuning.integerSteps !== undefined) options.integerSteps = tuning.integerSteps;
   if (tuning.mipAbsGapEur !== undefined) options.mipAbsGapEur = tuning.mipAbsGapEur;
+  if (tuning.mipMaxNodes !== undefined) options.mipMaxNodes = tuning.mipMaxNodes;
   if (store.plan) options.start = shiftedStart(store.plan, obs.timeMs, grid);
   if (terminalTargetKwh !== undefined) options.terminalTargetKwh = terminalTargetKwh;
   return { forecast, state: observationState(obs), options };

@@ -24,6 +24,8 @@ export interface OptimizeOptions extends PlanOptions {
   timeLimitMs: number;
   mipRelGap?: number;
   mipAbsGapEur?: number;
+  /** A deterministic limit (branch-and-bound nodes) for runs that must not depend on the machine's load. */
+  mipMaxNodes?: number;
   /** Suggested values by variable name (e.g. the previous plan's on/off, shifted); default: LP relaxation rounded. */
   start?: Map<string, number>;
 }
@@ -58,7 +60,7 @@ export function optimizePlan(solver: Solver, m: PlantModel, f: PlanForecast, s: 
   const t0 = performance.now();
   const { model, index } = buildPlanModel(m, f, s, opts);
   const start = mipStart(solver, model, opts);
-  const r0 = solver.solve(model, { timeLimitMs: opts.timeLimitMs, ...(opts.mipRelGap !== undefined ? { mipRelGap: opts.mipRelGap } : {}), ...(opts.mipAbsGapEur !== undefined ? { mipAbsGapEur: opts.mipAbsGapEur } : {}), ...(start ? { start } : {}) });
+  const r0 = solver.solve(model, { timeLimitMs: opts.timeLimitMs, ...(opts.mipRelGap !== undefined ? { mipRelGap: opts.mipRelGap } : {}), ...(opts.mipAbsGapEur !== undefined ? { mipAbsGapEur: opts.mipAbsGapEur } : {}), ...(opts.mipMaxNodes !== undefined ? { mipMaxNodes: opts.mipMaxNodes } : {}), ...(start ? { start } : {}) });
   // Solve time as a caller waits for it: model building and the start heuristic included.
   const r = { ...r0, solveMs: performance.now() - t0 };
   const base = { solver: solver.name, solveMs: r.solveMs, gapPct: r.gapPct, model };

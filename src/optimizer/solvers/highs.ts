@@ -91,6 +91,7 @@ export async function createHighsSolver(): Promise<Solver> {
         hm.options.set("time_limit", Math.max(0.001, opts.timeLimitMs / 1000));
         hm.options.set("mip_rel_gap", gap);
         if (opts.mipAbsGapEur !== undefined) hm.options.set("mip_abs_gap", opts.mipAbsGapEur);
+        if (opts.mipMaxNodes !== undefined) hm.options.set("mip_max_nodes", opts.mipMaxNodes);
         hm.options.set("mip_detect_symmetry", false);
         hm.passModel(toModelData(highs, model));
         if (opts.start && opts.start.vars.length) hm.setSolution({ indices: Int32Array.from(opts.start.vars), values: Float64Array.from(opts.start.values) });

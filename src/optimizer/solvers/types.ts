@@ -29,6 +29,11 @@ export interface SolveOptions {
    * near zero (a summer day whose sales barely pay the electricity), where it would chase cents to the time limit.
    */
   mipAbsGapEur?: number;
+  /**
+   * Branch-and-bound nodes at which a backend stops with its incumbent: a limit that does not depend on the machine's
+   * load, for simulations that must be reproducible (backends without it ignore it).
+   */
+  mipMaxNodes?: number;
   /** A MIP start: values for some variables (model indices), typically the previous plan's on/off decisions. */
   start?: { vars: number[]; values: number[] };
 }
