@@ -77,6 +77,7 @@ beforeAll(async () => {
       dataDir: join(dir, "chaleur"),
       trustedServerCertificates: [plant.opcua.certificateFile],
       tags: wire.opcua.tags,
+      ...(wire.opcua.forecasts ? { forecasts: wire.opcua.forecasts } : {}),
       publishingIntervalMs: 50,
     },
     clock,

@@ -47,7 +47,7 @@ export interface OpcuaClientConfig {
   /** Trust any server certificate on first sight. For a demo only: it defeats the point of Sign/SignAndEncrypt. */
   autoAcceptServerCertificate?: boolean;
   tags: readonly OpcuaTag[];
-  /** Default: the plant simulator's forecast nodes. */
+  /** Where the plant serves its forecasts (declared in the config; no default: a plant's node ids are its own). */
   forecasts?: ForecastNodes;
   /** How often the server sends changes (default 250 ms). */
   publishingIntervalMs?: number;
@@ -73,7 +73,7 @@ export interface OpcuaMeasurementPort extends PlantMeasurementPort {
   preparePki(): Promise<string>;
 }
 
-/** The simulator's forecast node ids (the catalogue's names at `ns=1;s=<name>`). */
+/** The simulator's forecast node ids (the catalogue's names at `ns=1;s=<name>`), for tests and tools that talk to it. */
 export function simForecastNodes(): ForecastNodes {
   return { startNodeId: simNodeId(FORECAST_START), stepNodeId: simNodeId(FORECAST_STEP_S), series: Object.fromEntries(forecastCatalogue().map((f) => [f.name, simNodeId(f.name)])) };
 }
@@ -344,7 +344,8 @@ export function createOpcuaMeasurementPort(cfg: OpcuaClientConfig, clock: () => 
     async readForecasts(): Promise<ForecastSnapshot> {
       const l = link;
       if (!l) throw new Error(`OPC UA: forecasts unavailable, not connected to ${url}${lastError ? ` (${lastError})` : ""}`);
-      const nodes = cfg.forecasts ?? simForecastNodes();
+      const nodes = cfg.forecasts;
+      if (!nodes) throw new Error("OPC UA: no forecast nodes configured (opcua.forecasts in the config)");
       const names = Object.keys(nodes.series);
       const ids = [nodes.startNodeId, nodes.stepNodeId, ...names.map((n) => nodes.series[n]!)];
       // A server that stops answering without closing would otherwise hold the caller until the watchdog notices.

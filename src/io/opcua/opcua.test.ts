@@ -102,7 +102,7 @@ beforeAll(async () => {
   server = await startServer(0);
   const tags = catalogueTags(specs, MAX_AGE_S).map((t) => (t.measurement === FROZEN_TAG ? { ...t, detectFrozen: true } : t));
   port = createOpcuaMeasurementPort(
-    { endpointUrl: server.endpointUrl, securityMode: "None", securityPolicy: "None", ...USER, dataDir: `${tmp.dir}/client`, tags: [...tags, GHOST], publishingIntervalMs: 50, samplingIntervalMs: 0, reconnectInitialDelayMs: 200, reconnectMaxDelayMs: 1000 },
+    { endpointUrl: server.endpointUrl, securityMode: "None", securityPolicy: "None", ...USER, dataDir: `${tmp.dir}/client`, tags: [...tags, GHOST], forecasts: simForecastNodes(), publishingIntervalMs: 50, samplingIntervalMs: 0, reconnectInitialDelayMs: 200, reconnectMaxDelayMs: 1000 },
     clock,
   );
 }, 30_000);
@@ -351,10 +351,20 @@ describe("OPC UA plant link over loopback", () => {
     }
   });
 
+  it("without forecast nodes in its config, readForecasts() says so (no default node ids)", async () => {
+    const bare = createOpcuaMeasurementPort({ endpointUrl: server.endpointUrl, securityMode: "None", securityPolicy: "None", ...USER, dataDir: `${tmp.dir}/client`, tags: catalogueTags(specs.slice(0, 1), MAX_AGE_S), publishingIntervalMs: 50 }, clock);
+    try {
+      await bare.connect();
+      await expect(bare.readForecasts()).rejects.toThrow(/^OPC UA: no forecast nodes configured \(opcua\.forecasts in the config\)$/);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it("readForecasts() gives up on a server that stops answering, after readTimeoutMs", async () => {
     const relay = await startRelay(server.port);
     const viaRelay = createOpcuaMeasurementPort(
-      { endpointUrl: `opc.tcp://localhost:${relay.port}`, securityMode: "None", securityPolicy: "None", ...USER, dataDir: `${tmp.dir}/client`, tags: catalogueTags(specs.slice(0, 1), MAX_AGE_S), publishingIntervalMs: 50, readTimeoutMs: 300 },
+      { endpointUrl: `opc.tcp://localhost:${relay.port}`, securityMode: "None", securityPolicy: "None", ...USER, dataDir: `${tmp.dir}/client`, tags: catalogueTags(specs.slice(0, 1), MAX_AGE_S), forecasts: simForecastNodes(), publishingIntervalMs: 50, readTimeoutMs: 300 },
       clock,
     );
     try {
