@@ -64,6 +64,34 @@ describe("chaleur daemon: bad configs and a busy port are one line, exit 2", () 
   });
 });
 
+describe("chaleur daemon with nothing to talk to", () => {
+  it("an unreachable OPC UA server and PLCs at start-up: one log line per reason, it keeps trying, health says down", { timeout: 120_000 }, async () => {
+    // Ports nobody listens on.
+    const [opcuaPort, m1, m2, m3, httpPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const f = config("nothing", { opcuaPort, modbusPorts: [m1, m2, m3], httpPort });
+    const d = startDaemon(f);
+    try {
+      // Nothing is written during the 20-s start-up grace; then safe values, which no PLC takes.
+      await until("a write failure per PLC", () => new Set(d.lines().filter((l) => l.event === "write_failed").map((l) => l.plc)).size === 3, 60_000);
+      await new Promise((r) => setTimeout(r, 6000));
+      const res = await fetch(`http://127.0.0.1:${httpPort}/api/health`);
+      expect(res.status).toBe(503);
+      const h = (await res.json()) as { status: string; mode: string; connections: unknown };
+      expect(h).toMatchObject({ status: "down", mode: "safe", connections: { opcua: "down", plcs: { "heat-pumps": "down", substation: "down", greenhouse: "down" } } });
+      const lines = d.lines();
+      expect(lines.filter((l) => l.event === "opcua_connect_failed")).toHaveLength(1);
+      expect(String(lines.find((l) => l.event === "opcua_connect_failed")!.error)).toMatch(new RegExp(`127\\.0\\.0\\.1:${opcuaPort}`));
+      // Several cycles ran, yet one line per PLC and reason.
+      expect(lines.filter((l) => l.event === "write_failed")).toHaveLength(3);
+      expect(d.child.exitCode).toBeNull();
+    } finally {
+      d.child.kill("SIGTERM");
+      await new Promise((r) => d.child.once("exit", r));
+    }
+    expect(d.child.exitCode).toBe(0);
+  });
+});
+
 /** A daemon child process with its JSON log lines collected. */
 function startDaemon(cfgFile: string): { child: ChildProcess; lines: () => Record<string, unknown>[] } {
   const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), "daemon", "--config", cfgFile], { cwd: root, env: { ...process.env, CHALEUR_OPCUA_PASSWORD: "cli-test" }, stdio: ["ignore", "pipe", "pipe"] });

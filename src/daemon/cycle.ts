@@ -283,9 +283,11 @@ export class Daemon {
     for (const r of reports) {
       const up = r.ok ? "up" : "down";
       const why = r.ok ? "" : (r.error ?? `read back differs: ${r.mismatches.join(", ")}`);
-      // One line per new reason, not one per cycle while a PLC stays down.
-      if (!r.ok && why !== this.#writeErrors.get(r.plc)) d.log.warn({ event: "write_failed", plc: r.plc, error: r.error, mismatches: r.mismatches }, `write to ${r.plc} failed: ${why}`);
-      this.#writeErrors.set(r.plc, why);
+      // One line per new reason, not one per cycle while a PLC stays down: the Modbus client's backoff wording
+      // ("not connected after 3 failures (last: …); next attempt in 4.0 s") is the same reason as its first failure.
+      const reason = why.replace(/not connected after \d+ failures? \(last: (.*)\); next attempt in [\d.]+ s/, "$1");
+      if (!r.ok && reason !== this.#writeErrors.get(r.plc)) d.log.warn({ event: "write_failed", plc: r.plc, error: r.error, mismatches: r.mismatches }, `write to ${r.plc} failed: ${why}`);
+      this.#writeErrors.set(r.plc, reason);
       if (plcs[r.plc] !== up && r.ok && prev.cycles > 0) d.log.info({ event: "plc_up", plc: r.plc }, `PLC ${r.plc} answers again`);
       plcs[r.plc] = up;
     }
