@@ -37,7 +37,9 @@ beforeAll(async () => {
     opcua: { ...cfg.wire.opcua, endpoint: plant.opcua.endpointUrl, publishingIntervalMs: 50, tags: cfg.wire.opcua.tags.map((t) => ({ ...t, maxAgeS: 1200 })) },
     modbus: { ...cfg.wire.modbus, plcs: plant.plcs.map((p) => ({ mapFile: "", host: "127.0.0.1", port: p.server.port })) },
   };
-  cfg.control = { ...cfg.control, ioPeriodS: 60 };
+  // Re-planned every 30 plant min (2.5 s wall): at 720× a 15-min period is 1.25 s of wall clock, less than a solve
+  // may take while the rest of the test suite loads the machine, and the daemon would rightly call the plan overdue.
+  cfg.control = { ...cfg.control, ioPeriodS: 60, replanS: 1800 };
   cfg.http = { host: "127.0.0.1", port: await freePort() };
   running = await runDaemon(cfg, { clock: { nowMs: () => plant.plantNowMs(), rate: SPEED }, logDestination: pino.destination({ dest: join(dir, "daemon.log"), sync: true }), historyDir: join(dir, "history") });
   running.daemon.plans$.subscribe((p) => plans.set(p.madeAtMs, p));
@@ -82,7 +84,7 @@ describe("the daemon against sim-plant over loopback sockets", () => {
     const periodWallMs = (60 * 1000) / SPEED;
     const gaps = checks.slice(1).map((c, i) => c.wallMs - checks[i]!.wallMs);
     expect(Math.max(...gaps)).toBeLessThan(periodWallMs + 1000);
-    expect(plans.size).toBeGreaterThanOrEqual(HOURS * 4);
+    expect(plans.size).toBeGreaterThanOrEqual(HOURS * 2);
     const log = readFileSync(join(dir, "daemon.log"), "utf8");
     expect(log).not.toMatch(/"event":"(write_failed|plan_failed|cycle_error)"/);
   });
