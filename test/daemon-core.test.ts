@@ -47,19 +47,21 @@ function expectCooling(r: Rig): void {
 }
 
 describe("the daemon against the simulated plant in process", () => {
-  // The 12-hour run is over real sockets (test/daemon-wire.test.ts); here 3 h, every cycle checked.
-  it("3 simulated hours: every cycle optimal, the PLCs act on the plan step in force, cooling held", { timeout: 300_000 }, async () => {
+  // The same over real sockets at 720×: test/daemon-wire.test.ts.
+  it("12 simulated hours: every cycle optimal, the PLCs act on the plan step in force, cooling held", { timeout: 300_000 }, async () => {
     rig = await makeRig();
     const r = rig;
-    for (let k = 0; k < 3 * 360; k++) {
+    for (let k = 0; k < 12 * 360; k++) {
       await r.cycle();
       expectPlcsOnPlanStep(r);
       expectCooling(r);
     }
     expect(new Set(r.modes)).toEqual(new Set(["optimal"]));
     const plans = r.logs.filter((l) => l.event === "plan");
-    // Re-planned every 15 min at least (and on significant changes).
-    expect(plans.length).toBeGreaterThanOrEqual(12);
+    // Re-planned every 15 min, and on significant changes only: not at every cycle (a demand forecast above the
+    // contract once made every cycle look "off forecast").
+    expect(plans.length).toBeGreaterThanOrEqual(48);
+    expect(plans.length).toBeLessThanOrEqual(96);
     expect(plans.every((p) => p.forecast === "plant")).toBe(true);
   });
 

@@ -198,7 +198,7 @@ export class Daemon {
     } else {
       const obs = est.estimate.obs;
       // plan (async, when due)
-      const reason = this.#stopping || this.#planInFlightNow ? null : replanReason(this.#planStore, this.#forecast, this.#prevObs, obs, nowMs, this.#thresholds);
+      const reason = this.#stopping || this.#planInFlightNow ? null : replanReason(this.#planStore, this.#forecast, this.#prevObs, obs, nowMs, this.#thresholds, d.model.network.contractMaxKw);
       if (reason) {
         this.#planRequests.next({ obs, trigger: reason });
         // At start the first plan is awaited (bounded by the solve limit): the first write is then a plan's step,

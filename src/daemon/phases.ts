@@ -22,7 +22,7 @@ export interface ReplanThresholds {
 }
 
 /** Why a plan is due now, or null. Units tripping or returning, and IT heat or demand off forecast, re-plan at once. */
-export function replanReason(store: PlanStore, forecast: PlanForecast | null, prev: Observation | null, obs: Observation, nowMs: number, t: ReplanThresholds): string | null {
+export function replanReason(store: PlanStore, forecast: PlanForecast | null, prev: Observation | null, obs: Observation, nowMs: number, t: ReplanThresholds, contractKw = Infinity): string | null {
   if (!store.plan) {
     if (store.lastFailure && nowMs - store.lastFailure.atMs < t.retryS * 1000) return null;
     return store.lastFailure ? "retry" : "start";
@@ -39,7 +39,8 @@ export function replanReason(store: PlanStore, forecast: PlanForecast | null, pr
     if (k !== null) {
       const itOff = Math.abs(obs.itHeatKw - forecast.itHeatKw[k]!);
       if (itOff > t.itKw) return `IT heat ${obs.itHeatKw.toFixed(0)} kW, ${itOff.toFixed(0)} kW off forecast`;
-      const dhOff = Math.abs(obs.dhDemandKw - forecast.dhDemandKw[k]!);
+      // The observation's demand is capped at the contract; the forecast's is what the network would take.
+      const dhOff = Math.abs(obs.dhDemandKw - Math.min(forecast.dhDemandKw[k]!, contractKw));
       if (dhOff > t.demandKw) return `network demand ${obs.dhDemandKw.toFixed(0)} kW, ${dhOff.toFixed(0)} kW off forecast`;
     }
   }
