@@ -61,6 +61,10 @@ const benches: Bench[] = [
 const custom = [
   { name: "plan", heavy: false, target: "96-step plan of simulations/plan-example.csv: HiGHS median ≤ 100 ms (beside glpsol and javascript-lp-solver)" },
   { name: "wire", heavy: false, target: "one I/O cycle against sim-plant over loopback (OPC UA read + Modbus writes with read-back + heartbeats), p99 ≤ 50 ms" },
+  // The daemon ones take minutes each (300 one-second cycles; a 24-h soak): heavy, so a plain run stays short.
+  { name: "daemon-cycle", heavy: true, target: "Daemon.cycle() read → write as runDaemon assembles it, against sim-plant over loopback at 1×, 300 cycles with no plan in flight, p99 ≤ 50 ms" },
+  { name: "daemon-cycle-solving", heavy: true, target: "the same, 300 cycles overlapping a solve on the planner's thread (576 binary steps, no warm start, back to back), p99 ≤ 50 ms" },
+  { name: "daemon-memory", heavy: true, target: "daemon + in-process sim-plant RSS over 24 simulated hours at 360×, least-squares slope over hours 12–24 < 1 MB/h, optimal throughout" },
 ];
 const all = [...custom, ...benches];
 if (values.list) {
@@ -80,6 +84,19 @@ if (!values.only || values.only === "wire") {
   // Loaded only here: node-opcua takes seconds to import.
   const { benchWire } = await import("./wire.ts");
   failed ||= !(await benchWire(500));
+}
+/** A custom benchmark runs when named by --only, or in a full run (heavy ones only with --heavy). */
+const wanted = (name: string) => (values.only ? values.only === name : !custom.find((b) => b.name === name)!.heavy || values.heavy);
+if (wanted("daemon-cycle") || wanted("daemon-cycle-solving")) {
+  const { benchDaemonCycle, benchDaemonCycleSolving } = await import("./daemon-cycle.ts");
+  if (wanted("daemon-cycle")) failed ||= !(await benchDaemonCycle(300));
+  if (wanted("daemon-cycle-solving")) failed ||= !(await benchDaemonCycleSolving(300));
+}
+if (wanted("daemon-memory")) {
+  // A process of its own: its RSS is then the daemon's and the plant's, not what earlier benchmarks left here, and
+  // --expose-gc lets it measure the heap after a full collection.
+  const r = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", "bench/daemon-memory.ts"], { cwd: root, stdio: "inherit" });
+  failed ||= r.status !== 0;
 }
 const selected = benches.filter((x) => (values.only ? x.name === values.only : !x.heavy || values.heavy));
 for (const b of selected) {

@@ -11,6 +11,7 @@ import { CsvRecorder, KpiAccumulator, teeRecorder, timeseriesColumns } from "../
 import { Daemon, type DaemonClock } from "./cycle.ts";
 import { startHealthServer } from "./health.ts";
 import { WorkerPlanner } from "./worker-planner.ts";
+import type { Planner } from "../control/planner.ts";
 import { daemonDepsFrom } from "./wiring.ts";
 import { notifySystemd, SystemdNotifier } from "./systemd.ts";
 
@@ -31,6 +32,8 @@ export interface DaemonRunOptions {
   logDestination?: pino.DestinationStream;
   /** Where timeseries.csv goes; default <data_dir>/history. */
   historyDir?: string;
+  /** Wraps the planner (benchmarks and tests that shape the requests); default the worker planner itself. */
+  wrapPlanner?: (p: Planner) => Planner;
 }
 
 /** Whether `host:port` can be listened on, as an InputError naming the config field otherwise. */
@@ -81,7 +84,8 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
     cfg.maps.map((map, k) => ({ map, host: w.modbus.plcs[k]!.host, port: w.modbus.plcs[k]!.port })),
     { timeoutMs: w.modbus.timeoutMs },
   );
-  const planner = new WorkerPlanner({ model: cfg.model, solver: "highs" });
+  const worker = new WorkerPlanner({ model: cfg.model, solver: "highs" });
+  const planner = o.wrapPlanner ? o.wrapPlanner(worker) : worker;
   const totals = new KpiAccumulator(cfg.model);
   const { prepareOutputDir } = await import("../cli/output-path.ts");
   const historyDir = prepareOutputDir("data_dir", o.historyDir ?? join(w.dataDir, "history"));
