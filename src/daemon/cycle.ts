@@ -98,8 +98,8 @@ export class Daemon {
   constructor(d: DaemonDeps) {
     this.#d = d;
     const c = d.control;
-    // A plan older than two re-plan periods with no failure reported means the planner went quiet.
-    // The rule fallback and the greenhouse interlock look one plan step ahead (15 min), as in the simulator.
+    // The rule fallback and the greenhouse interlock look one plan step ahead (15 min), as in the simulator; a plan
+    // older than two re-plan periods with no failure reported means the planner went quiet.
     this.#followCfg = { model: d.model, periodS: c.grid[0] ?? c.ioPeriodS, heldMaxS: c.heldMaxS, freshMaxS: 2 * c.replanS + 60 };
     this.#thresholds = { replanS: c.replanS, retryS: Math.min(c.replanS, Math.max(60, 6 * c.ioPeriodS)), itKw: c.replanThresholdItKw, demandKw: c.replanThresholdDemandKw };
     this.status$ = new BehaviorSubject<DaemonStatus>({
