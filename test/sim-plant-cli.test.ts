@@ -1,7 +1,8 @@
+import { tcpOutcome } from "../src/io/opcua/test-helpers.ts";
 import { afterAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { connect, createServer, type Server } from "node:net";
+import { createServer, type Server } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import ModbusRTU from "modbus-serial";
@@ -61,21 +62,6 @@ async function occupy(port: number): Promise<Server> {
     s.listen(port, "127.0.0.1", () => r());
   });
   return s;
-}
-
-function tcpOutcome(host: string, port: number): Promise<string> {
-  return new Promise((done) => {
-    const s = connect({ host, port });
-    s.setTimeout(10_000, () => {
-      s.destroy();
-      done("no answer");
-    });
-    s.once("connect", () => {
-      s.destroy();
-      done("connected");
-    });
-    s.once("error", (e: NodeJS.ErrnoException) => done(e.code === "ECONNREFUSED" ? "refused" : (e.code ?? e.message)));
-  });
 }
 
 function simPlant(args: string[]): { child: ChildProcess; output: () => string; stderr: () => string; exit: Promise<number | null> } {

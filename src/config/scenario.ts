@@ -2,6 +2,7 @@ import { dirname, resolve } from "node:path";
 import { InputError } from "./errors.ts";
 import { loadYamlFile } from "./load.ts";
 import { parseDurationS, parseInstantMs } from "./duration.ts";
+import { gridStepCount } from "../optimizer/plan-grid.ts";
 import { MAX_PLAN_STEPS, MAX_SIM_STEPS, scenarioSchema, type ScenarioFile } from "./scenario-schema.ts";
 import { loadModel } from "./plant-model.ts";
 import { type PlantModel } from "../model/plant-model.ts";
@@ -57,8 +58,8 @@ export function resolveScenario(f: ScenarioFile, file: string, model: PlantModel
   if (durationS / f.physics_step_s > MAX_SIM_STEPS) throw new InputError(file, "duration", `at most ${MAX_SIM_STEPS.toLocaleString("en")} physics steps`, `got ${(durationS / f.physics_step_s).toLocaleString("en")} steps of ${f.physics_step_s} s`);
   const horizonS = f.control.horizon_h * 3600;
   if (periodS > horizonS) throw new InputError(file, "control.period_min", `at most the horizon (${f.control.horizon_h} h)`, `got ${f.control.period_min} min`);
-  const planSteps = coarseH !== undefined && coarseMin !== undefined ? Math.min(horizonS, coarseH * 3600) / stepS + Math.max(0, horizonS - coarseH * 3600) / (coarseMin * 60) : horizonS / stepS;
-  if (planSteps > MAX_PLAN_STEPS) throw new InputError(file, "control", `at most ${MAX_PLAN_STEPS} plan steps over the horizon`, `got ${Math.ceil(planSteps)}: raise step_min or use coarse_after_h/coarse_step_min`);
+  const planSteps = gridStepCount({ horizonS, stepS, ...(coarseH !== undefined && coarseMin !== undefined ? { coarseAfterS: coarseH * 3600, coarseStepS: coarseMin * 60 } : {}) });
+  if (planSteps > MAX_PLAN_STEPS) throw new InputError(file, "control", `at most ${MAX_PLAN_STEPS} plan steps over the horizon`, `got ${planSteps}: raise step_min or use coarse_after_h/coarse_step_min`);
   const endMs = startMs + durationS * 1000;
   const hpIds = new Set(model.heatPumps.map((h) => h.id));
   const events = f.events.map((e, i): ScenarioEvent => {

@@ -11,6 +11,13 @@ export interface GridSpec {
   coarseStepS?: number;
 }
 
+/** How many steps planGrid would make, by arithmetic: config checks it before a grid of millions is built. */
+export function gridStepCount(g: GridSpec): number {
+  const coarse = g.coarseAfterS !== undefined && g.coarseStepS !== undefined;
+  const fineS = coarse ? Math.min(g.horizonS, g.coarseAfterS!) : g.horizonS;
+  return Math.ceil(fineS / g.stepS - 1e-9) + (coarse ? Math.ceil(Math.max(0, g.horizonS - g.coarseAfterS!) / g.coarseStepS! - 1e-9) : 0);
+}
+
 export function planGrid(g: GridSpec): number[] {
   const out: number[] = [];
   let t = 0;

@@ -1,8 +1,8 @@
+import { tcpOutcome } from "./test-helpers.ts";
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import { AttributeIds, LogLevel, OPCUAClient, setLogLevel, UserTokenType } from "node-opcua";
 import { makeCertificateManager } from "./pki.ts";
@@ -27,22 +27,6 @@ const lanAddress = Object.values(networkInterfaces())
   .flatMap((l) => l ?? [])
   .find((i) => i.family === "IPv4" && !i.internal)?.address;
 const hasSs = spawnSync("ss", ["-V"]).status === 0;
-
-/** "refused" or "connected": whether a TCP connection to host:port is accepted. */
-function tcpOutcome(host: string, port: number): Promise<"refused" | "connected" | string> {
-  return new Promise((done) => {
-    const s = connect({ host, port });
-    s.setTimeout(10_000, () => {
-      s.destroy();
-      done("no answer");
-    });
-    s.once("connect", () => {
-      s.destroy();
-      done("connected");
-    });
-    s.once("error", (e: NodeJS.ErrnoException) => done(e.code === "ECONNREFUSED" ? "refused" : (e.code ?? e.message)));
-  });
-}
 
 /** The local addresses the system lists for sockets listening on the port. */
 function listeningAddresses(port: number): string[] {

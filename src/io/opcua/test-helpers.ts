@@ -113,3 +113,19 @@ export async function startRelay(targetPort: number): Promise<SilentableRelay> {
       }),
   };
 }
+
+/** "refused", "connected", "no answer" or the error code: whether a TCP connection to host:port is accepted. */
+export function tcpOutcome(host: string, port: number): Promise<string> {
+  return new Promise((done) => {
+    const s = connect({ host, port });
+    s.setTimeout(10_000, () => {
+      s.destroy();
+      done("no answer");
+    });
+    s.once("connect", () => {
+      s.destroy();
+      done("connected");
+    });
+    s.once("error", (e: NodeJS.ErrnoException) => done(e.code === "ECONNREFUSED" ? "refused" : (e.code ?? e.message)));
+  });
+}
