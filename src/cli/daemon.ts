@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-
 import { join, resolve } from "node:path";
 import pino from "pino";
 import { InputError } from "../config/errors.ts";
