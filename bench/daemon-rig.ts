@@ -57,6 +57,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
     opcua: { ...cfg.wire.opcua, endpoint: plant.opcua.endpointUrl, tags: cfg.wire.opcua.tags.map((t) => ({ ...t, maxAgeS: t.maxAgeS * ageScale })) },
     modbus: { ...cfg.wire.modbus, plcs: cfg.wire.modbus.plcs.map((p, k) => ({ ...p, port: plant.plcs[k]!.server.port })) },
   };
+  cfg.history = { ...cfg.history, file: join(dir, "daemon", "history.sqlite") };
   cfg.control = { ...cfg.control, ...o.control };
   const logFile = join(dir, "daemon.log");
   const dest = pino.destination({ dest: logFile, sync: false });
@@ -68,7 +69,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   for (let attempt = 0; !running; attempt++) {
     cfg.http = { ...cfg.http, port: await freePort() };
     try {
-      running = await runDaemon(cfg, { clock, logDestination: dest, historyDir: join(dir, "history"), ...(o.wrapPlanner ? { wrapPlanner: o.wrapPlanner } : {}) });
+      running = await runDaemon(cfg, { clock, logDestination: dest, ...(o.wrapPlanner ? { wrapPlanner: o.wrapPlanner } : {}) });
     } catch (e) {
       if (attempt >= 2 || !String((e as Error).message).includes("in use")) {
         await plant.stop();

@@ -54,9 +54,21 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   cfg.wire.modbus.plcs.forEach((p, k) => {
     if (p.port !== modbusPort + k || p.host !== "127.0.0.1") throw new InputError(o.config, `modbus.plcs[${k}]`, `127.0.0.1:${modbusPort + k} (the demo's PLCs listen on consecutive loopback ports)`, `got ${p.host}:${p.port}`);
   });
+  // The simulated plant goes on from where the demo's history ends (the plant runs ahead of the wall clock), so a
+  // restarted demo resumes its plan instead of writing rows at times the history already has.
+  const { existsSync } = await import("node:fs");
+  let simStartMs: number | undefined;
+  if (existsSync(cfg.history.file)) {
+    const { openReadableHistory } = await import("../store/history.ts");
+    const h = openReadableHistory(cfg.history.file);
+    const last = h.reader.lastCycle();
+    h.close();
+    if (last && last.timeMs >= Date.now()) simStartMs = Math.ceil((last.timeMs + 1) / 60_000) * 60_000;
+  }
   let plant;
   try {
     plant = await startSimPlant({
+      ...(simStartMs !== undefined ? { simStartMs } : {}),
       model: cfg.model,
       plcMaps: cfg.maps,
       opcuaPort: Number(endpoint.port || 4840),
@@ -86,7 +98,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   console.log(`  plant     OPC UA ${plant.opcua.endpointUrl}, PLCs on Modbus 127.0.0.1:${modbusPort}–${modbusPort + cfg.maps.length - 1} (watchdogs in real seconds)`);
   console.log(`  daemon    ${health}   (mode, plan age, links)`);
   console.log(`  log       ${logFile}   (JSON lines: mode changes, plans, failures)`);
-  console.log(`  history   ${resolve(dataDir, "history", "timeseries.csv")}   (one row per cycle, timeseries.csv columns)`);
+  console.log(`  history   ${cfg.history.file}   (SQLite; \`chaleur export --db\` gives timeseries.csv)`);
   console.log("  Ctrl-C stops the plant and the daemon.");
   const timer = setInterval(() => {
     const s = running.daemon.status$.value;

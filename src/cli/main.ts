@@ -106,6 +106,33 @@ function buildProgram(): Command {
     });
 
   program
+    .command("export")
+    .description("The daemon's history as CSV in the timeseries.csv columns, one row per cycle (15-min means where retention folded them)")
+    .requiredOption("--db <file>", "the daemon's history (SQLite), e.g. data/demo/history.sqlite")
+    .option("--from <time>", "start: ISO 8601 with offset, or a date (midnight in Paris); default the history's first cycle")
+    .option("--to <time>", "end (excluded); default after the last cycle")
+    .option("--out <file>", "CSV file to write (default: standard output)")
+    .action(async (opts: { db: string; from?: string; to?: string; out?: string }) => {
+      const { runExport } = await import("./export.ts");
+      const r = runExport(opts);
+      if (r.file !== "-") console.log(`${r.rows} cycles written to ${r.file}`);
+    });
+
+  program
+    .command("report")
+    .description("The HTML report of a period of real operation from the daemon's history")
+    .requiredOption("--db <file>", "the daemon's history (SQLite)")
+    .option("--from <time>", "start: ISO 8601 with offset, or a date (midnight in Paris)")
+    .option("--to <time>", "end (excluded)")
+    .option("--out <file>", "HTML file to write", "history-report.html")
+    .option("--model <file>", "plant model to value the period with (default: the one the daemon ran with)")
+    .action(async (opts: { db: string; from?: string; to?: string; out: string; model?: string }) => {
+      const { runHistoryReport } = await import("./history-report.ts");
+      const r = runHistoryReport(opts);
+      console.log(`report of ${r.cycles} cycles: ${r.file}`);
+    });
+
+  program
     .command("validate")
     .description("Check a plant model, scenario, PLC register map or wire config; prints a summary or one line naming the problem")
     .argument("<file>", "YAML file to check")

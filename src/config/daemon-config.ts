@@ -1,4 +1,4 @@
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { InputError } from "./errors.ts";
 import { loadYamlFile } from "./load.ts";
@@ -35,6 +35,8 @@ export interface DaemonConfig {
     replanThresholdDemandKw: number;
   };
   http: { host: string; port: number };
+  history: { file: string; rawDays: number; meansDays: number; forecastDays: number };
+  forecastSources: { dropFolder: string | null; dropPollS: number };
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -75,6 +77,8 @@ export function loadDaemonConfig(file: string): DaemonConfig {
       replanThresholdDemandKw: c.replan_threshold_demand_kw,
     },
     http: f.http,
+    history: { file: f.history.file ? resolve(dir, f.history.file) : join(wire.dataDir, "history.sqlite"), rawDays: f.history.raw_days, meansDays: f.history.means_days, forecastDays: f.history.forecast_days },
+    forecastSources: { dropFolder: f.forecast_sources.drop_folder ? resolve(dir, f.forecast_sources.drop_folder) : null, dropPollS: f.forecast_sources.drop_poll_s },
     logLevel: f.log_level,
   };
 }

@@ -38,10 +38,38 @@ const http = z
   .strict()
   .default({ host: "127.0.0.1", port: 8080 });
 
+const HISTORY_DEFAULTS = { raw_days: 30, means_days: 1825, forecast_days: 400 };
+
+const history = z
+  .object({
+    /** The SQLite history, relative to this file; default <data_dir>/history.sqlite. */
+    file: z.string().min(1).optional(),
+    /** Raw rows (every cycle) are kept this long, then folded into 15-min means. */
+    raw_days: num.min(1).max(3650).default(HISTORY_DEFAULTS.raw_days),
+    means_days: num.min(1).max(36500).default(HISTORY_DEFAULTS.means_days),
+    /** Forecasts made, kept to score them. */
+    forecast_days: num.min(2).max(3650).default(HISTORY_DEFAULTS.forecast_days),
+  })
+  .strict()
+  .default(HISTORY_DEFAULTS);
+
+const forecasts = z
+  .object({
+    /** A folder the daemon watches for price and weather forecasts (ENTSO-E export, EPW, time,value CSV). */
+    drop_folder: z.string().min(1).optional(),
+    /** How often the folder is looked at (wall seconds). */
+    drop_poll_s: num.min(1).max(3600).default(30),
+  })
+  .strict()
+  .default({ drop_poll_s: 30 });
+
 export const daemonShape = {
   /** The plant model, relative to this file. */
   model: z.string().min(1).optional(),
   control,
   http,
+  history,
+  /** The daemon's forecast sources beside the plant's OPC UA nodes. */
+  forecast_sources: forecasts,
   log_level: z.enum(["debug", "info", "warn", "error"]).default("info"),
 };

@@ -13,6 +13,10 @@ import { follow, type FollowConfig } from "../control/follow.ts";
 import { emptyPlanStore, planAgeS, storeFailure, storePlan, type PlanStore } from "../control/plan-store.ts";
 import { plantForecast } from "../forecast/plant-forecast.ts";
 import type { Recorder } from "../report/record.ts";
+import { stepBoundsMs } from "../optimizer/plan-grid.ts";
+import type { ForecastFacts } from "../store/types.ts";
+import type { DaemonHistory } from "./history-port.ts";
+import type { ResumeState } from "./resume.ts";
 import { cycleRecord, registersFor, replanReason, type ReplanThresholds } from "./phases.ts";
 
 /**
@@ -36,6 +40,10 @@ export interface DaemonDeps {
   setpoints: SetpointPort;
   planner: Planner;
   recorder: Recorder;
+  /** Where each cycle, plan, forecast and mode change is kept (the SQLite history on a plant). */
+  history?: DaemonHistory;
+  /** What a restart takes over from the history. */
+  resume?: ResumeState;
   clock: DaemonClock;
   log: Logger;
   control: {
@@ -68,6 +76,8 @@ export interface DaemonStatus {
 
 /** How long (wall) a starting daemon waits for its first measurements before it writes safe values. */
 const STARTUP_GRACE_WALL_MS = 20_000;
+/** Housekeeping of the history after each cycle (retention slices) takes at most this much wall time. */
+const HISTORY_IDLE_BUDGET_MS = 10;
 
 export class Daemon {
   readonly status$: BehaviorSubject<DaemonStatus>;
@@ -94,6 +104,8 @@ export class Daemon {
   readonly #writeErrors = new Map<string, string>();
   #startedWallMs: number | null = null;
   #observed = false;
+  /** A plan taken over from the history, to be followed while the first plan of this run is made. */
+  #resumed = false;
 
   constructor(d: DaemonDeps) {
     this.#d = d;
@@ -117,6 +129,12 @@ export class Daemon {
       followedPlanMadeAtMs: null,
     });
     // Plans are made whether the cycle runs on the timer (start) or is stepped by a test.
+    if (d.resume) {
+      this.#planStore = d.resume.planStore;
+      this.#memory = d.resume.memory;
+      this.#prevRunning = d.resume.running ?? [];
+      this.#resumed = d.resume.planStore.plan !== null;
+    }
     this.#planSub = this.#planRequests.pipe(exhaustMap((r) => from((this.#planInFlight = this.#plan(r.obs, r.trigger))))).subscribe();
   }
 
@@ -157,10 +175,16 @@ export class Daemon {
   async #safeCycle(): Promise<void> {
     try {
       await this.cycle();
+      this.#lastCycleError = "";
     } catch (e) {
       const msg = (e as Error).message;
       if (msg !== this.#lastCycleError) this.#d.log.error({ event: "cycle_error", error: msg }, `cycle failed: ${msg}`);
       this.#lastCycleError = msg;
+    }
+    try {
+      this.#d.history?.idle(this.#d.clock.nowMs(), HISTORY_IDLE_BUDGET_MS);
+    } catch (e) {
+      this.#d.log.warn({ event: "history_idle_failed", error: (e as Error).message }, `history housekeeping failed: ${(e as Error).message}`);
     }
   }
 
@@ -198,12 +222,14 @@ export class Daemon {
     } else {
       const obs = est.estimate.obs;
       // plan (async, when due)
-      const reason = this.#stopping || this.#planInFlightNow ? null : replanReason(this.#planStore, this.#forecast, this.#prevObs, obs, nowMs, this.#thresholds, d.model.network.contractMaxKw);
+      // A resumed plan is followed while this run's first plan is made (the plant may have changed meanwhile).
+      const resumed = this.#resumed && this.status$.value.cycles === 0;
+      const reason = this.#stopping || this.#planInFlightNow ? null : resumed ? "restart" : replanReason(this.#planStore, this.#forecast, this.#prevObs, obs, nowMs, this.#thresholds, d.model.network.contractMaxKw);
       if (reason) {
         this.#planRequests.next({ obs, trigger: reason });
-        // At start the first plan is awaited (bounded by the solve limit): the first write is then a plan's step,
-        // not the rule's, so a restart does not bump the plant.
-        if (this.status$.value.cycles === 0) await this.planSettled();
+        // At a first start the first plan is awaited (bounded by the solve limit): the first write is then a plan's
+        // step, not the rule's, so starting does not bump the plant.
+        if (this.status$.value.cycles === 0 && !resumed) await this.planSettled();
       }
       // follow
       const f = follow(this.#planStore, obs, nowMs, this.#followCfg);
@@ -224,7 +250,11 @@ export class Daemon {
     const starts = this.#countStarts(samples);
     const durationS = this.#lastCycleNowMs === null ? d.control.ioPeriodS : Math.max(0, (nowMs - this.#lastCycleNowMs) / 1000);
     this.#lastCycleNowMs = nowMs;
-    d.recorder.record(cycleRecord(d.model, samples, nowMs, durationS, mode, starts));
+    const record = cycleRecord(d.model, samples, nowMs, durationS, mode, starts);
+    d.recorder.record(record);
+    const prevMode = this.status$.value.cycles === 0 ? "starting" : this.status$.value.mode;
+    if (prevMode !== mode) d.history?.modeChange({ timeMs: nowMs, from: prevMode, to: mode, cause });
+    d.history?.cycle({ timeMs: nowMs, samples, record, cause, planMadeAtMs: followed, reports, cycleMs: performance.now() - t0 });
     this.#publish(mode, cause, nowMs, reports, out.registers, performance.now() - t0, followed);
   }
 
@@ -242,8 +272,10 @@ export class Daemon {
       if (readError !== null && pf.why) pf.why = `${pf.why}: ${readError}`;
       const req = planRequest(d.control.tuning, d.control.grid, this.#planStore, obs, pf.forecast);
       let failure: string | null = null;
+      d.history?.forecasts(forecastFacts(pf.forecast, pf.source, pf.why));
       try {
         const r = await d.planner.plan(req);
+        d.history?.plan({ madeAtMs: obs.timeMs, trigger, status: r.status, objectiveEur: r.objectiveEur, solver: r.solver, solveMs: r.solveMs, gapPct: r.gapPct, message: r.plan ? null : r.message, plan: r.plan });
         if (r.plan) {
           this.#planStore = storePlan(this.#planStore, r.plan, obs.timeMs, { trigger, solver: r.solver, solveMs: r.solveMs, gapPct: r.gapPct });
           this.#forecast = pf.forecast;
@@ -252,6 +284,7 @@ export class Daemon {
         } else failure = r.message;
       } catch (e) {
         failure = (e as Error).message;
+        d.history?.plan({ madeAtMs: obs.timeMs, trigger, status: "error", objectiveEur: null, solver: null, solveMs: null, gapPct: null, message: failure, plan: null });
       }
       if (failure !== null) {
         this.#planStore = storeFailure(this.#planStore, obs.timeMs, failure);
@@ -300,6 +333,13 @@ export class Daemon {
   #setStatus(p: Partial<DaemonStatus>): void {
     this.status$.next({ ...this.status$.value, ...p });
   }
+}
+
+/** The forecast a plan was made on, per quantity, for the history (scored later against what happened). */
+function forecastFacts(f: PlanForecast, source: string, why: string | undefined): ForecastFacts[] {
+  const boundsMs = stepBoundsMs(f.startMs, f.stepsS);
+  const q = (quantity: string, values: number[], src = source, w = why): ForecastFacts => ({ issuedMs: f.startMs, quantity, source: src, ...(w ? { why: w } : {}), boundsMs, values });
+  return [q("it_heat_kw", f.itHeatKw, "persistence", undefined), q("dh_demand_kw", f.dhDemandKw), q("outdoor_temp_c", f.outdoorTempC), q("price_el_eur_mwh", f.priceElEurPerMwh), q("solar_w_m2", f.solarWm2)];
 }
 
 function round2(x: number): number {

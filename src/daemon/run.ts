@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { dirname } from "node:path";
 import { readFileSync } from "node:fs";
 import pino, { type Logger } from "pino";
 import type { FastifyInstance } from "fastify";
@@ -7,13 +7,16 @@ import type { DaemonConfig } from "../config/daemon-config.ts";
 import { opcuaPassword } from "../config/wire-config.ts";
 import type { PlantMeasurementPort } from "../io/opcua/port.ts";
 import type { SetpointPort } from "../io/types.ts";
-import { CsvRecorder, KpiAccumulator, teeRecorder, timeseriesColumns } from "../report/record.ts";
+import { KpiAccumulator } from "../report/record.ts";
+import { openWritableHistory, type WritableHistory } from "../store/history.ts";
 import { Daemon, type DaemonClock } from "./cycle.ts";
 import { startHealthServer } from "./health.ts";
 import { WorkerPlanner } from "./worker-planner.ts";
 import type { Planner } from "../control/planner.ts";
 import { daemonDepsFrom } from "./wiring.ts";
 import { notifySystemd, SystemdNotifier } from "./systemd.ts";
+import { sqliteHistory } from "./history-port.ts";
+import { resumeState } from "./resume.ts";
 
 export const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -21,6 +24,7 @@ export interface RunningDaemon {
   daemon: Daemon;
   totals: KpiAccumulator;
   health: FastifyInstance;
+  history: WritableHistory;
   log: Logger;
   /** Graceful stop: planning stops, the cycle in flight finishes, setpoints stay on the PLCs, sessions close. */
   stop(): Promise<void>;
@@ -30,8 +34,6 @@ export interface DaemonRunOptions {
   clock?: DaemonClock;
   /** Logs go here (JSON lines); default stdout. */
   logDestination?: pino.DestinationStream;
-  /** Where timeseries.csv goes; default <data_dir>/history. */
-  historyDir?: string;
   /** Wraps the planner (benchmarks and tests that shape the requests); default the worker planner itself. */
   wrapPlanner?: (p: Planner) => Planner;
 }
@@ -53,11 +55,17 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
   const clock = o.clock ?? { nowMs: Date.now, rate: 1 };
   const log = pino({ level: cfg.logLevel, base: { app: "chaleur" } }, o.logDestination ?? pino.destination(1));
   const deps = daemonDepsFrom(cfg);
+  // The history first: a file that cannot serve (corrupt, newer, held by another daemon) is one line, and nothing
+  // else was started.
+  const { prepareOutputDir } = await import("../cli/output-path.ts");
+  prepareOutputDir("history.file", dirname(cfg.history.file));
+  const history = openWritableHistory(cfg.history.file, { startedWallMs: Date.now(), pid: process.pid, version: VERSION, config: cfg.file, model: cfg.model.name, modelJson: JSON.stringify(cfg.model) }, { rawDays: cfg.history.rawDays, meansDays: cfg.history.meansDays, forecastDays: cfg.history.forecastDays });
   let daemonRef: Daemon | null = null;
   let health: FastifyInstance;
   try {
     health = await startHealthServer({ host: cfg.http.host, port: cfg.http.port, status: () => daemonRef!.status$.value, ioPeriodWallMs: (cfg.control.ioPeriodS * 1000) / clock.rate, version: VERSION });
   } catch (e) {
+    history.close();
     httpError(cfg, e);
   }
   // Loaded here: node-opcua takes seconds to import, which the offline commands should not pay.
@@ -87,10 +95,11 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
   const worker = new WorkerPlanner({ model: cfg.model, solver: "highs" });
   const planner = o.wrapPlanner ? o.wrapPlanner(worker) : worker;
   const totals = new KpiAccumulator(cfg.model);
-  const { prepareOutputDir } = await import("../cli/output-path.ts");
-  const historyDir = prepareOutputDir("data_dir", o.historyDir ?? join(w.dataDir, "history"));
-  const csv = new CsvRecorder(join(historyDir, "timeseries.csv"), timeseriesColumns(cfg.model));
-  const daemon = new Daemon({ ...deps, measurements, setpoints, planner, recorder: teeRecorder(csv, totals), clock, log });
+  const nowMs = clock.nowMs();
+  const maxAgeMs = Math.max(...[...deps.tags.values()].map((t) => t.maxAgeS)) * 1000;
+  const resume = resumeState(cfg.model, nowMs, deps.control.heldMaxS, history.reader.lastVerifiedPlan(nowMs), history.reader.lastGoodSamples([...deps.tags.keys()], nowMs, maxAgeMs));
+  log.info({ event: "history", file: history.file, migration: history.migration, resume: resume.summary }, `history ${history.file} (${history.migration}); ${resume.summary}`);
+  const daemon = new Daemon({ ...deps, measurements, setpoints, planner, recorder: totals, history: sqliteHistory(history), resume, clock, log });
   daemonRef = daemon;
   // systemd (Type=notify): READY after the first cycle, WATCHDOG after each, STATUS on mode changes.
   const systemd = new SystemdNotifier({ log });
@@ -126,6 +135,7 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
     daemon,
     totals,
     health,
+    history,
     log,
     async stop() {
       systemdSub.unsubscribe();
@@ -138,7 +148,7 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
       await measurements.close();
       await setpoints.close();
       await connecting.catch(() => undefined);
-      csv.close();
+      history.close();
       log.info({ event: "stopped" }, "stopped");
     },
   };

@@ -65,6 +65,12 @@ export class HistoryReader {
     return n;
   }
 
+  /** The plant model of the newest run (as JSON), or null. */
+  modelJson(): string | null {
+    const r = this.#db.prepare("SELECT model_json FROM runs WHERE model_json IS NOT NULL ORDER BY id DESC LIMIT 1").get() as { model_json: string } | undefined;
+    return r?.model_json ?? null;
+  }
+
   /** The newest plan with a schedule (a verified plan), made at or before atMs. */
   lastVerifiedPlan(atMs = Number.MAX_SAFE_INTEGER): StoredPlan | null {
     const r = this.#db.prepare("SELECT * FROM plans WHERE schedule IS NOT NULL AND made_at_ms <= ? ORDER BY made_at_ms DESC, id DESC LIMIT 1").get(atMs) as PlanRow | undefined;

@@ -15,7 +15,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
   -- One run per daemon start: which version and config wrote the rows that follow.
-  CREATE TABLE runs (id INTEGER PRIMARY KEY, started_wall_ms INTEGER NOT NULL, pid INTEGER NOT NULL, version TEXT NOT NULL, config TEXT NOT NULL, model TEXT NOT NULL);
+  CREATE TABLE runs (id INTEGER PRIMARY KEY, started_wall_ms INTEGER NOT NULL, pid INTEGER NOT NULL, version TEXT NOT NULL, config TEXT NOT NULL, model TEXT NOT NULL, model_json TEXT);
   -- Raw samples as read: one row per tag per cycle (value NULL when the sample had none).
   CREATE TABLE measurements (tag_id INTEGER NOT NULL, time_ms INTEGER NOT NULL, value REAL, quality INTEGER NOT NULL, PRIMARY KEY (tag_id, time_ms)) WITHOUT ROWID;
   -- Downsampled: means (good samples only) over 15 min, kept for years.

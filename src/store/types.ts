@@ -53,4 +53,6 @@ export interface RunInfo {
   version: string;
   config: string;
   model: string;
+  /** The plant model the run planned with, as JSON (the report values a period with its prices). */
+  modelJson?: string;
 }

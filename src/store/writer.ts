@@ -23,7 +23,7 @@ export class HistoryWriter {
     this.#st = prepare(db);
     for (const r of db.prepare("SELECT id, name FROM tags").all() as { id: number; name: string }[]) this.#tagIds.set(r.name, r.id);
     for (const r of db.prepare("SELECT id, names FROM columns").all() as { id: number; names: string }[]) this.#columnIds.set(r.names, r.id);
-    this.#runId = Number(db.prepare("INSERT INTO runs (started_wall_ms, pid, version, config, model) VALUES (?, ?, ?, ?, ?)").run(run.startedWallMs, run.pid, run.version, run.config, run.model).lastInsertRowid);
+    this.#runId = Number(db.prepare("INSERT INTO runs (started_wall_ms, pid, version, config, model, model_json) VALUES (?, ?, ?, ?, ?, ?)").run(run.startedWallMs, run.pid, run.version, run.config, run.model, run.modelJson ?? null).lastInsertRowid);
     this.#commit = db.transaction((c: CycleFacts) => this.#writeCycle(c));
   }
 
