@@ -3,9 +3,10 @@ import { InputError } from "../config/errors.ts";
 import { loadModel } from "../config/plant-model.ts";
 import type { PlantModel } from "../model/plant-model.ts";
 import { renderReport } from "../report/html.ts";
-import { periodReport, type ForecastAccuracyRow } from "../report/history-period.ts";
+import { periodReport } from "../report/history-period.ts";
+import { pooledAccuracy } from "../store/scoring.ts";
 import { openReadableHistory } from "../store/history.ts";
-import type { HistoryReader, StoredCycle } from "../store/reader.ts";
+import type { StoredCycle } from "../store/reader.ts";
 import { periodOf, type PeriodOptions } from "./export.ts";
 import { checkOutputFile } from "./output-path.ts";
 
@@ -17,8 +18,6 @@ import { checkOutputFile } from "./output-path.ts";
 export interface HistoryReportOptions extends PeriodOptions {
   out: string;
   model?: string;
-  /** Forecast accuracy over the period (scored from the history; empty when nothing can be scored). */
-  accuracy?: (reader: HistoryReader, fromMs: number, toMs: number) => ForecastAccuracyRow[];
 }
 
 export function runHistoryReport(o: HistoryReportOptions): { file: string; cycles: number } {
@@ -49,7 +48,8 @@ export function runHistoryReport(o: HistoryReportOptions): { file: string; cycle
       solveMs: plans.filter((p) => p.solveMs !== null).map((p) => p.solveMs!),
       plans: plans.length,
       modeChanges: h.reader.modeChanges(fromMs, toMs).length,
-      forecastAccuracy: o.accuracy ? o.accuracy(h.reader, fromMs, toMs) : [],
+      // Forecasts scored by the daemon once their horizon passed, pooled at 1, 6 and 24 h ahead.
+      forecastAccuracy: pooledAccuracy(h.reader.forecasts(fromMs, toMs)),
       source: o.db,
     });
     if (cycles === 0) throw new InputError(o.db, "", "cycles in the period asked for", `none between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()}`);

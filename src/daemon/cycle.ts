@@ -12,6 +12,8 @@ import { emptyEstimateMemory, estimate, safeSetpoints, type EstimateTag } from "
 import { follow, type FollowConfig } from "../control/follow.ts";
 import { emptyPlanStore, planAgeS, storeFailure, storePlan, type PlanStore } from "../control/plan-store.ts";
 import { plantForecast } from "../forecast/plant-forecast.ts";
+import type { DaemonForecast } from "../forecast/daemon-forecast.ts";
+import type { DaemonForecaster } from "./forecasts.ts";
 import type { Recorder } from "../report/record.ts";
 import { stepBoundsMs } from "../optimizer/plan-grid.ts";
 import type { ForecastFacts } from "../store/types.ts";
@@ -44,6 +46,8 @@ export interface DaemonDeps {
   history?: DaemonHistory;
   /** What a restart takes over from the history. */
   resume?: ResumeState;
+  /** Learned and filed forecasts; without it, the plant's arrays or the model's profiles (plantForecast). */
+  forecaster?: DaemonForecaster;
   clock: DaemonClock;
   log: Logger;
   control: {
@@ -200,6 +204,7 @@ export class Daemon {
     const nowMs = d.clock.nowMs();
     // read
     const samples = await d.measurements.read();
+    d.forecaster?.observe(samples);
     // estimate
     const est = estimate(d.model, d.tags, samples, nowMs, this.#memory);
     this.#memory = est.memory;
@@ -268,11 +273,11 @@ export class Daemon {
     try {
       let readError: string | null = null;
       const arrays = await d.measurements.readForecasts().catch((e: Error) => ((readError = e.message), null));
-      const pf = plantForecast(d.model, obs, d.control.grid, arrays);
-      if (readError !== null && pf.why) pf.why = `${pf.why}: ${readError}`;
+      const pf = d.forecaster ? d.forecaster.make(obs, d.control.grid, arrays) : fromPlant(plantForecast(d.model, obs, d.control.grid, arrays));
+      if (readError !== null) for (const q of Object.values(pf.sources)) if (q.why) q.why = `${q.why}: ${readError}`;
       const req = planRequest(d.control.tuning, d.control.grid, this.#planStore, obs, pf.forecast);
       let failure: string | null = null;
-      d.history?.forecasts(forecastFacts(pf.forecast, pf.source, pf.why));
+      d.history?.forecasts(forecastFacts(pf));
       try {
         const r = await d.planner.plan(req);
         d.history?.plan({ madeAtMs: obs.timeMs, trigger, status: r.status, objectiveEur: r.objectiveEur, solver: r.solver, solveMs: r.solveMs, gapPct: r.gapPct, message: r.plan ? null : r.message, plan: r.plan });
@@ -280,7 +285,7 @@ export class Daemon {
           this.#planStore = storePlan(this.#planStore, r.plan, obs.timeMs, { trigger, solver: r.solver, solveMs: r.solveMs, gapPct: r.gapPct });
           this.#forecast = pf.forecast;
           this.plans$.next(this.#planStore);
-          d.log.info({ event: "plan", trigger, status: r.status, objective_eur: round2(r.objectiveEur ?? 0), solve_ms: Math.round(r.solveMs), forecast: pf.source, ...(pf.why ? { forecast_why: pf.why } : {}) }, `plan (${trigger}): ${r.status}, ${round2(r.objectiveEur ?? 0)} € over ${d.control.grid.length} steps, ${Math.round(r.solveMs)} ms`);
+          d.log.info({ event: "plan", trigger, status: r.status, objective_eur: round2(r.objectiveEur ?? 0), solve_ms: Math.round(r.solveMs), forecast: Object.fromEntries(Object.entries(pf.sources).map(([k, v]) => [k, v.source])) }, `plan (${trigger}): ${r.status}, ${round2(r.objectiveEur ?? 0)} € over ${d.control.grid.length} steps, ${Math.round(r.solveMs)} ms`);
         } else failure = r.message;
       } catch (e) {
         failure = (e as Error).message;
@@ -335,11 +340,18 @@ export class Daemon {
   }
 }
 
+/** The plant's arrays or the model's profiles, as a daemon forecast (IT heat by persistence). */
+function fromPlant(pf: ReturnType<typeof plantForecast>): DaemonForecast {
+  const q = pf.source === "plant" ? { source: "plant" } : { source: "model", why: pf.why ?? "no forecast arrays" };
+  return { forecast: pf.forecast, sources: { it_heat_kw: { source: "model", why: "persistence" }, dh_demand_kw: q, outdoor_temp_c: q, solar_w_m2: q, price_el_eur_mwh: q } };
+}
+
 /** The forecast a plan was made on, per quantity, for the history (scored later against what happened). */
-function forecastFacts(f: PlanForecast, source: string, why: string | undefined): ForecastFacts[] {
+function forecastFacts(df: DaemonForecast): ForecastFacts[] {
+  const f = df.forecast;
   const boundsMs = stepBoundsMs(f.startMs, f.stepsS);
-  const q = (quantity: string, values: number[], src = source, w = why): ForecastFacts => ({ issuedMs: f.startMs, quantity, source: src, ...(w ? { why: w } : {}), boundsMs, values });
-  return [q("it_heat_kw", f.itHeatKw, "persistence", undefined), q("dh_demand_kw", f.dhDemandKw), q("outdoor_temp_c", f.outdoorTempC), q("price_el_eur_mwh", f.priceElEurPerMwh), q("solar_w_m2", f.solarWm2)];
+  const values: Record<keyof DaemonForecast["sources"], number[]> = { it_heat_kw: f.itHeatKw, dh_demand_kw: f.dhDemandKw, outdoor_temp_c: f.outdoorTempC, price_el_eur_mwh: f.priceElEurPerMwh, solar_w_m2: f.solarWm2 };
+  return (Object.keys(values) as (keyof typeof values)[]).map((k) => ({ issuedMs: f.startMs, quantity: k, source: df.sources[k].source, ...(df.sources[k].why ? { why: df.sources[k].why } : {}), boundsMs, values: values[k] }));
 }
 
 function round2(x: number): number {

@@ -17,6 +17,8 @@ import { daemonDepsFrom } from "./wiring.ts";
 import { notifySystemd, SystemdNotifier } from "./systemd.ts";
 import { sqliteHistory } from "./history-port.ts";
 import { resumeState } from "./resume.ts";
+import { daemonForecaster } from "./forecasts.ts";
+import { DropFolder } from "../io/drop-folder.ts";
 
 export const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -99,7 +101,10 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
   const maxAgeMs = Math.max(...[...deps.tags.values()].map((t) => t.maxAgeS)) * 1000;
   const resume = resumeState(cfg.model, nowMs, deps.control.heldMaxS, history.reader.lastVerifiedPlan(nowMs), history.reader.lastGoodSamples([...deps.tags.keys()], nowMs, maxAgeMs));
   log.info({ event: "history", file: history.file, migration: history.migration, resume: resume.summary }, `history ${history.file} (${history.migration}); ${resume.summary}`);
-  const daemon = new Daemon({ ...deps, measurements, setpoints, planner, recorder: totals, history: sqliteHistory(history), resume, clock, log });
+  // Drop-folder files are read on the wall clock's polls; a rejected file is one warning with its file and line.
+  const drop = cfg.forecastSources.dropFolder ? new DropFolder({ dir: cfg.forecastSources.dropFolder, nowMs: clock.nowMs, pollS: cfg.forecastSources.dropPollS, onProblem: (p) => log.warn({ event: "drop_file_rejected", file: p.file, line: p.line, problem: p.message }, p.message) }) : null;
+  const forecaster = daemonForecaster({ model: cfg.model, nowMs, seed: (tag, fromMs, toMs) => history.reader.hourlyMeans(tag, fromMs, toMs), ...(drop ? { drop } : {}) });
+  const daemon = new Daemon({ ...deps, measurements, setpoints, planner, recorder: totals, history: sqliteHistory(history), resume, forecaster, clock, log });
   daemonRef = daemon;
   // systemd (Type=notify): READY after the first cycle, WATCHDOG after each, STATUS on mode changes.
   const systemd = new SystemdNotifier({ log });
@@ -130,6 +135,7 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
       }
     }
   })();
+  drop?.start();
   daemon.start();
   return {
     daemon,
@@ -143,6 +149,7 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
       stopping = true;
       wake();
       log.info({ event: "stopping" }, "stopping: finishing the cycle in flight; the PLCs keep the last setpoints, their watchdogs take over if chaleur stays down");
+      drop?.stop();
       await daemon.stop();
       await health.close();
       await measurements.close();

@@ -27,7 +27,7 @@ export interface PlantForecast {
 }
 
 /** Mean of a piecewise-constant array over [aMs, bMs), holding the first and last values outside it. */
-function meanOver(a: ForecastArrays, values: readonly number[], fromMs: number, toMs: number): number {
+export function meanOverArray(a: Pick<ForecastArrays, "startMs" | "stepS">, values: readonly number[], fromMs: number, toMs: number): number {
   const stepMs = a.stepS * 1000;
   let sum = 0;
   let t = fromMs;
@@ -62,7 +62,7 @@ export function plantForecast(m: PlantModel, obs: Observation, stepsS: readonly 
   let outdoorTempC: number[], solarWm2: number[], priceElEurPerMwh: number[], dhDemandKw: number[];
   if (why === null) {
     const a = arrays!;
-    const s = (k: (typeof FORECAST_SERIES)[number]) => per((from, to) => meanOver(a, a.series[k]!, from, to));
+    const s = (k: (typeof FORECAST_SERIES)[number]) => per((from, to) => meanOverArray(a, a.series[k]!, from, to));
     outdoorTempC = s("forecast.outdoor_temp_c");
     solarWm2 = s("forecast.solar_w_m2");
     priceElEurPerMwh = s("forecast.price_el_eur_mwh");

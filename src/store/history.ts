@@ -3,6 +3,7 @@ import { HistoryReader } from "./reader.ts";
 import { HistoryWriter } from "./writer.ts";
 import { DEFAULT_RETENTION, Retention, type RetentionConfig, type SliceResult } from "./retention.ts";
 import type { RunInfo } from "./types.ts";
+import { scoreDueForecasts } from "./scoring.ts";
 
 /** The daemon's history: one writer, its reader, its retention, over one SQLite file. */
 export interface WritableHistory {
@@ -11,7 +12,7 @@ export interface WritableHistory {
   writer: HistoryWriter;
   reader: HistoryReader;
   retention: Retention;
-  /** Housekeeping after a cycle (retention slices), within a wall-time budget. */
+  /** Housekeeping after a cycle (retention slices, scoring forecasts whose horizon has passed), within a wall-time budget. */
   idle(nowMs: number, budgetMs: number): SliceResult;
   close(): void;
 }
@@ -21,13 +22,24 @@ export function openWritableHistory(file: string, run: RunInfo, retention: Reten
   try {
     const writer = new HistoryWriter(h.db, run);
     const r = new Retention(h.db, retention);
+    const reader = new HistoryReader(h.db);
+    let nextScoringMs = -Infinity;
     return {
       file,
       migration: h.migration,
       writer,
-      reader: new HistoryReader(h.db),
+      reader,
       retention: r,
-      idle: (nowMs, budgetMs) => r.slice(nowMs, budgetMs),
+      idle: (nowMs, budgetMs) => {
+        const t0 = performance.now();
+        const slice = r.slice(nowMs, budgetMs);
+        // Forecasts come every re-plan period: a look every few plant minutes, a few rows at a time, keeps up.
+        if (nowMs >= nextScoringMs && performance.now() - t0 < budgetMs) {
+          scoreDueForecasts(h.db, reader, nowMs, 10);
+          nextScoringMs = nowMs + 120_000;
+        }
+        return slice;
+      },
       close: () => h.close(),
     };
   } catch (e) {
