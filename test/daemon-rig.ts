@@ -2,7 +2,7 @@ import pino from "pino";
 import { loadDaemonConfig } from "../src/config/daemon-config.ts";
 import { createInProcessPlant, type InProcessPlant } from "../src/sim/in-process-plant.ts";
 import { liveScenario } from "../src/sim/live-plant.ts";
-import { Daemon } from "../src/daemon/cycle.ts";
+import { Daemon, type DaemonDeps } from "../src/daemon/cycle.ts";
 import { daemonDepsFrom } from "../src/daemon/wiring.ts";
 import type { PlanRequest, PlanResult, Planner } from "../src/control/planner.ts";
 import { ColumnsRecorder, timeseriesColumns } from "../src/report/record.ts";
@@ -47,7 +47,8 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function makeRig(planner?: Planner): Promise<Rig> {
+/** extra: deps for each daemon the rig makes (a history, a forecaster, a wrapped port), given the rig's clock. */
+export async function makeRig(planner?: Planner, extra?: (nowMs: number, plant: InProcessPlant) => Partial<DaemonDeps>): Promise<Rig> {
   const cfg = loadDaemonConfig("config/chaleur-demo.yaml");
   let now = T0;
   const clock = () => now;
@@ -58,7 +59,7 @@ export async function makeRig(planner?: Planner): Promise<Rig> {
   const modes: Mode[] = [];
   const make = () => {
     const recorder = new ColumnsRecorder(timeseriesColumns(cfg.model), 100_000, cfg.model.heatPumps.length);
-    const d = new Daemon({ ...daemonDepsFrom(cfg), measurements: plant.measurements, setpoints: plant.setpoints, planner: switcher, recorder, clock: { nowMs: clock, rate: 1 }, log });
+    const d = new Daemon({ ...daemonDepsFrom(cfg), measurements: plant.measurements, setpoints: plant.setpoints, planner: switcher, recorder, clock: { nowMs: clock, rate: 1 }, log, ...extra?.(now, plant) });
     d.status$.subscribe((s) => {
       if (s.cycles > 0 && modes.length < s.cycles) modes.push(s.mode);
     });

@@ -32,6 +32,8 @@ export function periodOf(reader: HistoryReader, o: PeriodOptions): { fromMs: num
   if (!span) throw new InputError(o.db, "", "a history with at least one cycle", "it is empty");
   const fromMs = o.from !== undefined ? parseTimeOption("--from", o.from) : span.fromMs;
   const toMs = o.to !== undefined ? parseTimeOption("--to", o.to) : span.toMs + 1;
+  const held = `the history holds ${new Date(span.fromMs).toISOString()} to ${new Date(span.toMs).toISOString()}`;
+  if (o.to === undefined && fromMs > span.toMs) throw new InputError(o.db, "", "cycles in the period asked for", `${held}; --from is after its end`);
   if (toMs <= fromMs) throw new InputError("--to", "", "a time after --from", `got ${new Date(toMs).toISOString()} ≤ ${new Date(fromMs).toISOString()}`);
   return { fromMs, toMs };
 }

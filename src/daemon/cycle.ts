@@ -168,6 +168,11 @@ export class Daemon {
     await this.#inFlight;
     await this.#d.planner.close();
     await this.#planInFlight?.catch(() => undefined);
+    try {
+      this.#d.history?.flush();
+    } catch (e) {
+      this.#d.log.warn({ event: "history_flush_failed", error: (e as Error).message }, `history: the last plan could not be kept: ${(e as Error).message}`);
+    }
   }
 
   /** Runs a cycle now unless one is running (e.g. the moment the OPC UA link comes up, not a period later). */

@@ -12,6 +12,8 @@ export interface DaemonHistory {
   modeChange(m: ModeChangeFacts): void;
   forecasts(f: readonly ForecastFacts[]): void;
   idle(nowMs: number, budgetMs: number): void;
+  /** Commits what was told since the last cycle (at a graceful stop). */
+  flush(): void;
 }
 
 export function sqliteHistory(h: WritableHistory): DaemonHistory {
@@ -21,6 +23,7 @@ export function sqliteHistory(h: WritableHistory): DaemonHistory {
     modeChange: (m) => h.writer.modeChange(m),
     forecasts: (f) => h.writer.forecasts(f),
     idle: (nowMs, budgetMs) => void h.idle(nowMs, budgetMs),
+    flush: () => h.writer.flush(),
   };
 }
 
@@ -47,4 +50,8 @@ export class MemoryHistory implements DaemonHistory {
     this.#pending.push(() => this.forecastsMade.push(...f));
   }
   idle(): void {}
+  flush(): void {
+    for (const p of this.#pending) p();
+    this.#pending = [];
+  }
 }

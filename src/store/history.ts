@@ -14,6 +14,8 @@ export interface WritableHistory {
   retention: Retention;
   /** Housekeeping after a cycle (retention slices, scoring forecasts whose horizon has passed), within a wall-time budget. */
   idle(nowMs: number, budgetMs: number): SliceResult;
+  /** Scores up to maxRows forecasts whose horizon has passed; returns how many. */
+  scoreDue(nowMs: number, maxRows: number): number;
   close(): void;
 }
 
@@ -40,6 +42,7 @@ export function openWritableHistory(file: string, run: RunInfo, retention: Reten
         }
         return slice;
       },
+      scoreDue: (nowMs, maxRows) => scoreDueForecasts(h.db, reader, nowMs, maxRows),
       close: () => h.close(),
     };
   } catch (e) {

@@ -37,6 +37,15 @@ export class HistoryWriter {
     this.#queued = [];
   }
 
+  /** Commits what is queued without a cycle (a graceful stop: a plan made after the last cycle is kept). */
+  flush(): void {
+    if (!this.#queued.length) return;
+    this.#db.transaction(() => {
+      for (const q of this.#queued) q();
+    })();
+    this.#queued = [];
+  }
+
   plan(p: PlanFacts): void {
     this.#queued.push(() => {
       this.#st.plan.run(p.madeAtMs, this.#runId, p.trigger, p.status, p.objectiveEur, p.solver, p.solveMs, p.gapPct, p.message, p.plan ? deflateJson(p.plan) : null);
