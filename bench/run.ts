@@ -64,6 +64,8 @@ const custom = [
   // The daemon ones take minutes each (300 one-second cycles; a 24-h soak): heavy, so a plain run stays short.
   { name: "daemon-cycle", heavy: true, target: "Daemon.cycle() read → write as runDaemon assembles it, against sim-plant over loopback at 1×, 300 cycles with no plan in flight, p99 ≤ 50 ms" },
   { name: "daemon-cycle-solving", heavy: true, target: "the same, 300 cycles overlapping a solve on the planner's thread (576 binary steps, no warm start, back to back), p99 ≤ 50 ms" },
+  { name: "history-ingest", heavy: false, target: "a day of the demo plant into the SQLite history at the daemon's write pattern (one transaction per cycle), ≥ 200,000 rows/s; bytes per measurement-day" },
+  { name: "history-year", heavy: true, target: "a simulated year of the demo plant (25 tags at 10 s) through the history with the default retention, file < 2 GB" },
   { name: "daemon-memory", heavy: true, target: "daemon + in-process sim-plant RSS over 24 simulated hours at 360×, least-squares slope over hours 12–24 < 1 MB/h, optimal throughout" },
 ];
 const all = [...custom, ...benches];
@@ -91,6 +93,11 @@ if (wanted("daemon-cycle") || wanted("daemon-cycle-solving")) {
   const { benchDaemonCycle, benchDaemonCycleSolving } = await import("./daemon-cycle.ts");
   if (wanted("daemon-cycle")) failed ||= !(await benchDaemonCycle(300));
   if (wanted("daemon-cycle-solving")) failed ||= !(await benchDaemonCycleSolving(300));
+}
+if (wanted("history-ingest") || wanted("history-year")) {
+  const { benchHistoryIngest, benchHistoryYear } = await import("./history.ts");
+  if (wanted("history-ingest")) failed ||= !benchHistoryIngest(Math.min(runs, 5));
+  if (wanted("history-year")) failed ||= !benchHistoryYear();
 }
 if (wanted("daemon-memory")) {
   // A process of its own: its RSS is then the daemon's and the plant's, not what earlier benchmarks left here, and

@@ -123,7 +123,7 @@ describe("history store", () => {
     b.close();
   });
 
-  it("folds raw rows older than the raw window into 15-min means, in slices, losing no energy", () => {
+  it("averages each 15 min as it ends, prunes raw rows older than the raw window, in slices, losing no energy", () => {
     const file = join(tmp(), "h.sqlite");
     const h = openWritableHistory(file, RUN, { rawDays: 1, meansDays: 10, forecastDays: 10 });
     const t0 = Date.UTC(2026, 0, 5);
@@ -134,11 +134,12 @@ describe("history store", () => {
       energyKj += it * 10;
       h.writer.cycle(facts(t0 + i * 10_000, it, i % 3 === 0 ? "held" : "optimal"));
     }
-    // A day and two hours later, the first two hours are older than the raw window; a zero budget folds one bucket per slice.
+    // A day and two hours later, the first two hours are older than the raw window. A zero budget does one bucket
+    // per slice: the 12 buckets of the three hours averaged, then the 8 of the first two hours pruned.
     const now = t0 + 86_400_000 + 2 * 3_600_000;
     let slices = 0;
     while (h.idle(now, 0).buckets > 0) slices++;
-    expect(slices).toBe(8);
+    expect(slices).toBe(12 + 8);
     const cycles = [...h.reader.cycles(t0, t0 + 3 * 3_600_000)];
     expect(cycles.filter((c) => c.resolution === "15m")).toHaveLength(8);
     expect(cycles.filter((c) => c.resolution === "raw")).toHaveLength(360);

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { Mode } from "../control/types.ts";
 import type { Plan } from "../optimizer/plan-types.ts";
 import { decodeFloats, inflateJson } from "./codec.ts";
+import { meansCursor } from "./retention.ts";
 
 /**
  * Queries on the history: what a restarting daemon takes over (last plan, last samples), what the forecasters
@@ -87,10 +88,11 @@ export class HistoryReader {
     return r ? this.#cycle(r) : null;
   }
 
-  /** Cycles in [fromMs, toMs) in time order: 15-min means where raw rows are gone, then raw rows. */
+  /** Cycles in [fromMs, toMs) in time order: 15-min means where raw rows are gone (older than the raw window), then raw rows. */
   *cycles(fromMs: number, toMs: number): Generator<StoredCycle> {
     const firstRaw = (this.#db.prepare("SELECT min(time_ms) AS t FROM cycles WHERE time_ms >= ?").get(fromMs) as { t: number | null }).t ?? toMs;
-    const means = this.#db.prepare("SELECT * FROM cycles_15m WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms, columns_id");
+    // Means are made for every bucket as it ends; only those whose raw rows are gone stand in for them.
+    const means = this.#db.prepare("SELECT * FROM cycles_15m WHERE time_ms >= ? AND time_ms + 900000 <= ? ORDER BY time_ms, columns_id");
     for (const r of means.iterate(fromMs, Math.min(toMs, firstRaw)) as Iterable<Cycle15Row>) {
       yield { timeMs: r.time_ms, durationS: r.duration_s, mode: r.mode as Mode, cause: "15-min mean", hpStarts: r.hp_starts, planMadeAtMs: null, names: this.#names(r.columns_id), values: decodeFloats(r.vals), resolution: "15m" };
     }
@@ -136,8 +138,10 @@ export class HistoryReader {
         }
       };
       const end = startMs + n * HOUR_MS;
-      add(this.#db.prepare("SELECT time_ms / 3600000 AS h, sum(mean * n) AS s, sum(n) AS c FROM measurements_15m WHERE tag_id = ? AND time_ms >= ? AND time_ms < ? AND mean IS NOT NULL GROUP BY h").iterate(id, startMs, end) as Iterable<{ h: number; s: number; c: number }>);
-      add(this.#db.prepare("SELECT time_ms / 3600000 AS h, sum(value) AS s, count(*) AS c FROM measurements WHERE tag_id = ? AND time_ms >= ? AND time_ms < ? AND quality = 0 AND value IS NOT NULL GROUP BY h").iterate(id, startMs, end) as Iterable<{ h: number; s: number; c: number }>);
+      // The 15-min means up to the retention's cursor, raw samples after it (the buckets not averaged yet).
+      const cursor = Math.min(end, Math.max(startMs, meansCursor(this.#db) ?? startMs));
+      add(this.#db.prepare("SELECT time_ms / 3600000 AS h, sum(mean * n) AS s, sum(n) AS c FROM measurements_15m WHERE tag_id = ? AND time_ms >= ? AND time_ms < ? AND mean IS NOT NULL GROUP BY h").iterate(id, startMs, cursor) as Iterable<{ h: number; s: number; c: number }>);
+      add(this.#db.prepare("SELECT time_ms / 3600000 AS h, sum(value) AS s, count(*) AS c FROM measurements WHERE tag_id = ? AND time_ms >= ? AND time_ms < ? AND quality = 0 AND value IS NOT NULL GROUP BY h").iterate(id, cursor, end) as Iterable<{ h: number; s: number; c: number }>);
     }
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = count[i]! > 0 ? sum[i]! / count[i]! : Number.NaN;

@@ -3,13 +3,14 @@ import { MODES } from "../control/types.ts";
 import { decodeFloats, encodeFloats } from "./codec.ts";
 
 /**
- * Retention with downsampling (DESIGN §4): raw rows (measurements, cycles, setpoints) are kept `rawDays`, then
- * folded into 15-min means kept `meansDays`; plans keep their schedule `rawDays` and their summary `meansDays`;
- * forecasts are kept `forecastDays` (long enough to score them and compare seasons).
- *
- * It runs in slices of one 15-min bucket at a time within a time budget, after a cycle's commit, so a cycle is
- * never delayed by more than the budget; a history far behind (a first start on an old file) catches up over many
- * cycles. Each bucket is folded in one transaction: a crash leaves it either folded or untouched.
+ * Retention with downsampling (DESIGN §4). Two jobs, each in slices of one 15-min bucket within a time budget, run
+ * after a cycle's commit so a cycle is never delayed by more than the budget:
+ * - means: as soon as a 15-min bucket is over, its raw samples and cycles are averaged into measurements_15m and
+ *   cycles_15m (a cursor in meta says how far); per-tag questions over weeks (the forecasters' data) read those;
+ * - pruning: raw rows (measurements, cycles, setpoints) older than `rawDays` and already averaged are deleted;
+ *   means are kept `meansDays`, plan schedules `rawDays` (their summary `meansDays`), forecasts `forecastDays`.
+ * Each bucket is one transaction: a crash leaves it done or untouched. A history far behind (a first start on an
+ * old file) catches up over many cycles.
  */
 export interface RetentionConfig {
   rawDays: number;
@@ -21,64 +22,83 @@ export const DEFAULT_RETENTION: RetentionConfig = { rawDays: 30, meansDays: 1825
 
 const BUCKET_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
+/** A bucket is averaged this long after its end: samples stamped by their source may arrive a little late. */
+const SETTLE_MS = 60_000;
 
 export interface SliceResult {
+  /** Buckets averaged and buckets pruned in this slice. */
   buckets: number;
-  /** How far the raw rows still to fold reach behind the cutoff (0 when caught up), ms. */
+  /** How far the raw rows still to prune reach behind the cutoff (0 when caught up), ms. */
   behindMs: number;
 }
+
+const floorBucket = (t: number) => Math.floor(t / BUCKET_MS) * BUCKET_MS;
 
 export class Retention {
   readonly #db: Database.Database;
   readonly #cfg: RetentionConfig;
-  readonly #fold: (b: number) => void;
+  readonly #average: (b: number) => void;
+  readonly #prune: (b: number) => void;
   #lastLongMs = -Infinity;
 
   constructor(db: Database.Database, cfg: RetentionConfig = DEFAULT_RETENTION) {
     this.#db = db;
     this.#cfg = cfg;
-    this.#fold = db.transaction((b: number) => this.#foldBucket(b));
+    this.#average = db.transaction((b: number) => this.#averageBucket(b));
+    this.#prune = db.transaction((b: number) => this.#pruneBucket(b));
   }
 
-  /** Folds buckets older than the raw window until done or the budget (wall ms) is spent. */
+  /** Averages finished buckets, then prunes raw buckets older than the raw window, until done or the budget (wall ms) is spent. */
   slice(nowMs: number, budgetMs: number): SliceResult {
     const t0 = performance.now();
-    const cutoff = Math.floor((nowMs - this.#cfg.rawDays * DAY_MS) / BUCKET_MS) * BUCKET_MS;
+    const spent = () => performance.now() - t0 >= budgetMs;
     let buckets = 0;
     for (;;) {
-      const oldest = this.#oldestRawMs();
-      if (oldest === null || oldest >= cutoff) break;
-      this.#fold(Math.floor(oldest / BUCKET_MS) * BUCKET_MS);
+      const b = this.#nextToAverage();
+      if (b === null || b + BUCKET_MS + SETTLE_MS > nowMs) break;
+      this.#average(b);
       buckets++;
-      if (performance.now() - t0 >= budgetMs) break;
+      if (spent()) return { buckets, behindMs: this.#behind(nowMs) };
+    }
+    const cutoff = floorBucket(nowMs - this.#cfg.rawDays * DAY_MS);
+    const averaged = meansCursor(this.#db) ?? -Infinity;
+    for (;;) {
+      const oldest = this.#oldestRawMs();
+      if (oldest === null || oldest >= cutoff || floorBucket(oldest) >= averaged) break;
+      this.#prune(floorBucket(oldest));
+      buckets++;
+      if (spent()) return { buckets, behindMs: this.#behind(nowMs) };
     }
     // The long-term deletions are cheap range deletes; once a plant hour is enough.
-    if (nowMs - this.#lastLongMs >= 3_600_000 && performance.now() - t0 < budgetMs) {
+    if (nowMs - this.#lastLongMs >= 3_600_000) {
       this.#dropOld(nowMs);
       this.#lastLongMs = nowMs;
     }
+    return { buckets, behindMs: this.#behind(nowMs) };
+  }
+
+  #behind(nowMs: number): number {
     const oldest = this.#oldestRawMs();
-    return { buckets, behindMs: oldest === null ? 0 : Math.max(0, cutoff - oldest) };
+    const cutoff = floorBucket(nowMs - this.#cfg.rawDays * DAY_MS);
+    return oldest === null ? 0 : Math.max(0, cutoff - oldest);
+  }
+
+  /** The next bucket with raw rows at or after the means cursor (skipping empty stretches), or null. */
+  #nextToAverage(): number | null {
+    const from = meansCursor(this.#db) ?? -Infinity;
+    const r = this.#db.prepare("SELECT min(t) AS t FROM (SELECT min(time_ms) AS t FROM measurements WHERE time_ms >= ? UNION ALL SELECT min(time_ms) FROM cycles WHERE time_ms >= ?)").get(from, from) as { t: number | null };
+    return r.t === null ? null : floorBucket(r.t);
   }
 
   #oldestRawMs(): number | null {
-    // Per tag (a primary-key seek each): a min over all tags at once would scan the table.
-    let t = (this.#db.prepare("SELECT min(t) AS t FROM (SELECT min(time_ms) AS t FROM cycles UNION ALL SELECT min(time_ms) FROM setpoints)").get() as { t: number | null }).t;
-    const q = this.#db.prepare("SELECT min(time_ms) AS t FROM measurements WHERE tag_id = ?");
-    for (const { id } of this.#db.prepare("SELECT id FROM tags").all() as { id: number }[]) {
-      const m = (q.get(id) as { t: number | null }).t;
-      if (m !== null && (t === null || m < t)) t = m;
-    }
-    return t;
+    const r = this.#db.prepare("SELECT min(t) AS t FROM (SELECT min(time_ms) AS t FROM measurements UNION ALL SELECT min(time_ms) FROM cycles UNION ALL SELECT min(time_ms) FROM setpoints)").get() as { t: number | null };
+    return r.t;
   }
 
-  #foldBucket(b: number): void {
+  #averageBucket(b: number): void {
     const e = b + BUCKET_MS;
     const db = this.#db;
-    for (const { id } of db.prepare("SELECT id FROM tags").all() as { id: number }[]) {
-      db.prepare("INSERT OR REPLACE INTO measurements_15m (tag_id, time_ms, mean, min, max, n) SELECT tag_id, ?, avg(value), min(value), max(value), count(*) FROM measurements WHERE tag_id = ? AND time_ms >= ? AND time_ms < ? AND quality = 0 AND value IS NOT NULL GROUP BY tag_id").run(b, id, b, e);
-      db.prepare("DELETE FROM measurements WHERE tag_id = ? AND time_ms >= ? AND time_ms < ?").run(id, b, e);
-    }
+    db.prepare("INSERT OR REPLACE INTO measurements_15m (tag_id, time_ms, mean, min, max, n) SELECT tag_id, ?, avg(value), min(value), max(value), count(*) FROM measurements WHERE time_ms >= ? AND time_ms < ? AND quality = 0 AND value IS NOT NULL GROUP BY tag_id").run(b, b, e);
     const rows = db.prepare("SELECT duration_s, mode, hp_starts, columns_id, vals FROM cycles WHERE time_ms >= ? AND time_ms < ?").all(b, e) as { duration_s: number; mode: string; hp_starts: number; columns_id: number; vals: Buffer }[];
     const byColumns = new Map<number, typeof rows>();
     for (const r of rows) byColumns.set(r.columns_id, [...(byColumns.get(r.columns_id) ?? []), r]);
@@ -86,8 +106,12 @@ export class Retention {
       const m = meanCycle(rs);
       db.prepare("INSERT OR REPLACE INTO cycles_15m (time_ms, columns_id, duration_s, mode, mode_s, hp_starts, vals) VALUES (?, ?, ?, ?, ?, ?, ?)").run(b, columnsId, m.durationS, m.mode, JSON.stringify(m.modeS), m.hpStarts, encodeFloats(m.values));
     }
-    db.prepare("DELETE FROM cycles WHERE time_ms >= ? AND time_ms < ?").run(b, e);
-    db.prepare("DELETE FROM setpoints WHERE time_ms >= ? AND time_ms < ?").run(b, e);
+    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('means_until_ms', ?)").run(String(e));
+  }
+
+  #pruneBucket(b: number): void {
+    const e = b + BUCKET_MS;
+    for (const t of ["measurements", "cycles", "setpoints"]) this.#db.prepare(`DELETE FROM ${t} WHERE time_ms >= ? AND time_ms < ?`).run(b, e);
   }
 
   #dropOld(nowMs: number): void {
@@ -103,6 +127,12 @@ export class Retention {
       for (const { id } of db.prepare("SELECT id FROM tags").all() as { id: number }[]) db.prepare("DELETE FROM measurements_15m WHERE tag_id = ? AND time_ms < ?").run(id, meansCut);
     })();
   }
+}
+
+/** Up to when (exclusive) the 15-min means are made, or null before the first. */
+export function meansCursor(db: Database.Database): number | null {
+  const r = db.prepare("SELECT value FROM meta WHERE key = 'means_until_ms'").get() as { value: string } | undefined;
+  return r ? Number(r.value) : null;
 }
 
 /** Duration-weighted means of cycle records (NaN cells skipped), the mode held longest, starts summed. */

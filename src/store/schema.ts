@@ -5,8 +5,10 @@ import type Database from "better-sqlite3";
  * and runs in one transaction with the version bump, so a crash mid-migration leaves the old version intact.
  * Never edit a shipped migration: add one.
  *
- * Layout choices (DESIGN §7, measured): measurements keyed by (integer tag id, time) WITHOUT ROWID is about 1.5×
- * faster to fill and half the size of a rowid table with a text tag. Times are integer ms since the epoch, UTC.
+ * Layout choices (measured, bench/history.ts): raw measurements are keyed by (time, integer tag id) WITHOUT ROWID,
+ * so that a cycle's 25 rows land in one B-tree page: keyed by tag first they touched 25 pages per commit and
+ * ingest ran at 52k rows/s against 330k. Per-tag questions over long periods go to the 15-min means, keyed by tag
+ * first, which retention keeps up to date bucket by bucket. Times are integer ms since the epoch, UTC.
  * Qualities are the index in io/types.ts QUALITIES (0 = good).
  */
 export const MIGRATIONS: readonly string[] = [
@@ -17,8 +19,8 @@ export const MIGRATIONS: readonly string[] = [
   -- One run per daemon start: which version and config wrote the rows that follow.
   CREATE TABLE runs (id INTEGER PRIMARY KEY, started_wall_ms INTEGER NOT NULL, pid INTEGER NOT NULL, version TEXT NOT NULL, config TEXT NOT NULL, model TEXT NOT NULL, model_json TEXT);
   -- Raw samples as read: one row per tag per cycle (value NULL when the sample had none).
-  CREATE TABLE measurements (tag_id INTEGER NOT NULL, time_ms INTEGER NOT NULL, value REAL, quality INTEGER NOT NULL, PRIMARY KEY (tag_id, time_ms)) WITHOUT ROWID;
-  -- Downsampled: means (good samples only) over 15 min, kept for years.
+  CREATE TABLE measurements (time_ms INTEGER NOT NULL, tag_id INTEGER NOT NULL, value REAL, quality INTEGER NOT NULL, PRIMARY KEY (time_ms, tag_id)) WITHOUT ROWID;
+  -- Downsampled: means (good samples only) over each 15 min, made as soon as the 15 min are over; kept for years.
   CREATE TABLE measurements_15m (tag_id INTEGER NOT NULL, time_ms INTEGER NOT NULL, mean REAL, min REAL, max REAL, n INTEGER NOT NULL, PRIMARY KEY (tag_id, time_ms)) WITHOUT ROWID;
   -- One row per cycle: the timeseries.csv record (values as little-endian float64 in the columns' order), the
   -- mode and its cause, and the plan followed (NULL under rule or safe).

@@ -86,7 +86,7 @@ export class HistoryWriter {
     for (const [name, s] of c.samples) {
       const timeMs = Number.isFinite(s.sourceMs) ? Math.round(s.sourceMs) : c.timeMs;
       // Keyed by the source's own timestamp: a value re-read unchanged (same source time) is stored once.
-      this.#st.measurement.run(this.tagId(name), timeMs, Number.isFinite(s.value) ? s.value : null, QUALITIES.indexOf(s.quality));
+      this.#st.measurement.run(timeMs, this.tagId(name), Number.isFinite(s.value) ? s.value : null, QUALITIES.indexOf(s.quality));
     }
     const names = Object.keys(c.record.values);
     const vals = encodeFloats(names.map((k) => c.record.values[k]!));
@@ -99,7 +99,7 @@ function prepare(db: Database.Database) {
   return {
     tag: db.prepare("INSERT INTO tags (name) VALUES (?)"),
     columns: db.prepare("INSERT INTO columns (names) VALUES (?)"),
-    measurement: db.prepare("INSERT OR IGNORE INTO measurements (tag_id, time_ms, value, quality) VALUES (?, ?, ?, ?)"),
+    measurement: db.prepare("INSERT OR IGNORE INTO measurements (time_ms, tag_id, value, quality) VALUES (?, ?, ?, ?)"),
     // A plant clock stepping back (NTP on a real plant) would repeat a time: the first row is kept, never replaced.
     cycle: db.prepare("INSERT OR IGNORE INTO cycles (time_ms, run_id, duration_s, mode, cause, hp_starts, plan_made_at_ms, columns_id, vals, cycle_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
     setpoint: db.prepare("INSERT OR IGNORE INTO setpoints (time_ms, plc, ok, written, read_back, error) VALUES (?, ?, ?, ?, ?, ?)"),
