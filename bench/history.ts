@@ -107,7 +107,8 @@ export function benchHistoryYear(): boolean {
   const t0 = performance.now();
   let rows = 0;
   const sizes: string[] = [];
-  for (let d = 0; d < 365; d++) {
+  const days = Number(process.env.BENCH_DAYS ?? 365);
+  for (let d = 0; d < days; d++) {
     rows += writeCycles(h, T0 + d * 86_400_000, perDay, d + 1, true);
     if ((d + 1) % 61 === 0) sizes.push(`day ${d + 1}: ${(fileBytes(file) / 1e6).toFixed(0)} MB`);
   }

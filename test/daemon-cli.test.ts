@@ -9,6 +9,7 @@ import { loadModel } from "../src/config/plant-model.ts";
 import { loadPlcMap } from "../src/config/plc-schema.ts";
 import { startSimPlant, type SimPlant } from "../src/sim/plant-server.ts";
 import { freePort } from "../src/io/free-port.ts";
+import { openWritableHistory } from "../src/store/history.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "chaleur-daemon-cli-"));
@@ -51,6 +52,24 @@ describe("chaleur daemon: bad configs and a busy port are one line, exit 2", () 
     r = cli("daemon", "--config", wide);
     expect(r.stderr.trim()).toBe(`chaleur: ${wide}: modbus.plcs: expected register limits that agree with the model ${root}/models/paris-chapelle.yaml (substation dh_sold_setpoint_kw max 2000 kW ≠ model network.contract_max_kw 1500.0 kW)`);
     expect(r.status).toBe(2);
+    // A history that cannot serve: one line, exit 2, the file as it was.
+    const garbage = join(dir, "garbage.sqlite");
+    writeFileSync(garbage, "this is not a database ".repeat(400));
+    const bad = config("bad-history", { ...ports, extra: (s) => `${s}\nhistory: { file: ${garbage} }\n` });
+    r = cli("daemon", "--config", bad);
+    expect(r.stderr.trim()).toMatch(new RegExp(`^chaleur: ${garbage}: expected a chaleur history database \\(the file is not an SQLite database`));
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.status).toBe(2);
+    expect(readFileSync(garbage, "utf8")).toBe("this is not a database ".repeat(400));
+    const held = openWritableHistory(join(dir, "held.sqlite"), { startedWallMs: 0, pid: process.pid, version: "test", config: "test", model: "test" });
+    try {
+      const locked = config("locked-history", { ...ports, extra: (s) => `${s}\nhistory: { file: ${join(dir, "held.sqlite")} }\n` });
+      r = cli("daemon", "--config", locked);
+      expect(r.stderr.trim()).toMatch(/held\.sqlite: expected a history no other process writes \(another chaleur daemon holds .*held\.sqlite\.lock/);
+      expect(r.status).toBe(2);
+    } finally {
+      held.close();
+    }
     const busy: Server = createServer();
     await new Promise<void>((ok) => busy.listen(ports.httpPort, "127.0.0.1", ok));
     try {

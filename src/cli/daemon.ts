@@ -46,6 +46,8 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   const { startSimPlant, SimPlantListenError } = await import("../sim/plant-server.ts");
   const { listenProblem } = await import("./sim-plant.ts");
   const dataDir = prepareOutputDir("data_dir", cfg.wire.dataDir);
+  // The demo's drop folder exists from the start, so that a file can be dropped in to see it used.
+  if (cfg.forecastSources.dropFolder) prepareOutputDir("forecast_sources.drop_folder", cfg.forecastSources.dropFolder);
   const envName = cfg.wire.opcua.passwordEnv ?? "CHALEUR_OPCUA_PASSWORD";
   // A password made for this run unless one is set: the demo has no built-in default.
   process.env[envName] ||= randomBytes(9).toString("base64url");

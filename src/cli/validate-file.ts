@@ -29,7 +29,7 @@ export function validateFile(file: string): string {
   if (kind === "daemon config") {
     const d = loadDaemonConfig(file);
     const w = d.wire;
-    return `${file}: valid daemon config ('${d.model.name}'; ${w.opcua.tags.length} tags from ${w.opcua.endpoint}, ${w.opcua.securityMode}; PLCs ${d.maps.map((m) => m.plc).join(", ")}, limits agree with the model; I/O every ${d.control.ioPeriodS} s, re-plan every ${d.control.replanS / 60} min; HTTP ${d.http.host}:${d.http.port})`;
+    return `${file}: valid daemon config ('${d.model.name}'; ${w.opcua.tags.length} tags from ${w.opcua.endpoint}, ${w.opcua.securityMode}; PLCs ${d.maps.map((m) => m.plc).join(", ")}, limits agree with the model; I/O every ${d.control.ioPeriodS} s, re-plan every ${d.control.replanS / 60} min; history ${d.history.file}, raw ${d.history.rawDays} d, means ${d.history.meansDays} d${d.forecastSources.dropFolder ? `; drop folder ${d.forecastSources.dropFolder}` : ""}; HTTP ${d.http.host}:${d.http.port})`;
   }
   if (kind === "scenario") {
     const s = loadScenario(file);

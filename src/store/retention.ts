@@ -39,11 +39,14 @@ export class Retention {
   readonly #cfg: RetentionConfig;
   readonly #average: (b: number) => void;
   readonly #prune: (b: number) => void;
+  readonly #st: ReturnType<typeof statements>;
   #lastLongMs = -Infinity;
 
   constructor(db: Database.Database, cfg: RetentionConfig = DEFAULT_RETENTION) {
     this.#db = db;
     this.#cfg = cfg;
+    // Prepared once: slices run after every cycle, and preparing costs more than the queries themselves.
+    this.#st = statements(db);
     this.#average = db.transaction((b: number) => this.#averageBucket(b));
     this.#prune = db.transaction((b: number) => this.#pruneBucket(b));
   }
@@ -61,7 +64,7 @@ export class Retention {
       if (spent()) return { buckets, behindMs: this.#behind(nowMs) };
     }
     const cutoff = floorBucket(nowMs - this.#cfg.rawDays * DAY_MS);
-    const averaged = meansCursor(this.#db) ?? -Infinity;
+    const averaged = this.#cursor() ?? -Infinity;
     for (;;) {
       const oldest = this.#oldestRawMs();
       if (oldest === null || oldest >= cutoff || floorBucket(oldest) >= averaged) break;
@@ -85,33 +88,37 @@ export class Retention {
 
   /** The next bucket with raw rows at or after the means cursor (skipping empty stretches), or null. */
   #nextToAverage(): number | null {
-    const from = meansCursor(this.#db) ?? -Infinity;
-    const r = this.#db.prepare("SELECT min(t) AS t FROM (SELECT min(time_ms) AS t FROM measurements WHERE time_ms >= ? UNION ALL SELECT min(time_ms) FROM cycles WHERE time_ms >= ?)").get(from, from) as { t: number | null };
+    const from = this.#cursor() ?? -Infinity;
+    const r = this.#st.nextRaw.get(from, from) as { t: number | null };
     return r.t === null ? null : floorBucket(r.t);
   }
 
   #oldestRawMs(): number | null {
-    const r = this.#db.prepare("SELECT min(t) AS t FROM (SELECT min(time_ms) AS t FROM measurements UNION ALL SELECT min(time_ms) FROM cycles UNION ALL SELECT min(time_ms) FROM setpoints)").get() as { t: number | null };
-    return r.t;
+    return (this.#st.oldestRaw.get() as { t: number | null }).t;
+  }
+
+  #cursor(): number | null {
+    const r = this.#st.cursor.get() as { value: string } | undefined;
+    return r ? Number(r.value) : null;
   }
 
   #averageBucket(b: number): void {
     const e = b + BUCKET_MS;
-    const db = this.#db;
-    db.prepare("INSERT OR REPLACE INTO measurements_15m (tag_id, time_ms, mean, min, max, n) SELECT tag_id, ?, avg(value), min(value), max(value), count(*) FROM measurements WHERE time_ms >= ? AND time_ms < ? AND quality = 0 AND value IS NOT NULL GROUP BY tag_id").run(b, b, e);
-    const rows = db.prepare("SELECT duration_s, mode, hp_starts, columns_id, vals FROM cycles WHERE time_ms >= ? AND time_ms < ?").all(b, e) as { duration_s: number; mode: string; hp_starts: number; columns_id: number; vals: Buffer }[];
+    const st = this.#st;
+    st.averageSamples.run(b, b, e);
+    const rows = st.bucketCycles.all(b, e) as { duration_s: number; mode: string; hp_starts: number; columns_id: number; vals: Buffer }[];
     const byColumns = new Map<number, typeof rows>();
     for (const r of rows) byColumns.set(r.columns_id, [...(byColumns.get(r.columns_id) ?? []), r]);
     for (const [columnsId, rs] of byColumns) {
       const m = meanCycle(rs);
-      db.prepare("INSERT OR REPLACE INTO cycles_15m (time_ms, columns_id, duration_s, mode, mode_s, hp_starts, vals) VALUES (?, ?, ?, ?, ?, ?, ?)").run(b, columnsId, m.durationS, m.mode, JSON.stringify(m.modeS), m.hpStarts, encodeFloats(m.values));
+      st.averageCycles.run(b, columnsId, m.durationS, m.mode, JSON.stringify(m.modeS), m.hpStarts, encodeFloats(m.values));
     }
-    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('means_until_ms', ?)").run(String(e));
+    st.setCursor.run(String(e));
   }
 
   #pruneBucket(b: number): void {
     const e = b + BUCKET_MS;
-    for (const t of ["measurements", "cycles", "setpoints"]) this.#db.prepare(`DELETE FROM ${t} WHERE time_ms >= ? AND time_ms < ?`).run(b, e);
+    for (const d of this.#st.prune) d.run(b, e);
   }
 
   #dropOld(nowMs: number): void {
@@ -127,6 +134,19 @@ export class Retention {
       for (const { id } of db.prepare("SELECT id FROM tags").all() as { id: number }[]) db.prepare("DELETE FROM measurements_15m WHERE tag_id = ? AND time_ms < ?").run(id, meansCut);
     })();
   }
+}
+
+function statements(db: Database.Database) {
+  return {
+    nextRaw: db.prepare("SELECT min(t) AS t FROM (SELECT min(time_ms) AS t FROM measurements WHERE time_ms >= ? UNION ALL SELECT min(time_ms) FROM cycles WHERE time_ms >= ?)"),
+    oldestRaw: db.prepare("SELECT min(t) AS t FROM (SELECT min(time_ms) AS t FROM measurements UNION ALL SELECT min(time_ms) FROM cycles UNION ALL SELECT min(time_ms) FROM setpoints)"),
+    cursor: db.prepare("SELECT value FROM meta WHERE key = 'means_until_ms'"),
+    setCursor: db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('means_until_ms', ?)"),
+    averageSamples: db.prepare("INSERT OR REPLACE INTO measurements_15m (tag_id, time_ms, mean, min, max, n) SELECT tag_id, ?, avg(value), min(value), max(value), count(*) FROM measurements WHERE time_ms >= ? AND time_ms < ? AND quality = 0 AND value IS NOT NULL GROUP BY tag_id"),
+    bucketCycles: db.prepare("SELECT duration_s, mode, hp_starts, columns_id, vals FROM cycles WHERE time_ms >= ? AND time_ms < ?"),
+    averageCycles: db.prepare("INSERT OR REPLACE INTO cycles_15m (time_ms, columns_id, duration_s, mode, mode_s, hp_starts, vals) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+    prune: ["measurements", "cycles", "setpoints"].map((t) => db.prepare(`DELETE FROM ${t} WHERE time_ms >= ? AND time_ms < ?`)),
+  };
 }
 
 /** Up to when (exclusive) the 15-min means are made, or null before the first. */
