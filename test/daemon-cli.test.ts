@@ -10,27 +10,13 @@ import { loadPlcMap } from "../src/config/plc-schema.ts";
 import { startSimPlant, type SimPlant } from "../src/sim/plant-server.ts";
 import { freePort } from "../src/io/free-port.ts";
 import { openWritableHistory } from "../src/store/history.ts";
+import { demoConfigFile } from "./demo-config.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "chaleur-daemon-cli-"));
-const demo = readFileSync(join(root, "config/chaleur-demo.yaml"), "utf8");
-
-/** The demo config moved to this test's ports and folders (paths made absolute: the copy lives elsewhere). */
+/** The demo config moved to this test's ports and folders, cycling every 2 s. */
 function config(name: string, o: { opcuaPort: number; modbusPorts: number[]; httpPort: number; extra?: (s: string) => string }): string {
-  let s = demo
-    .replace("model: ../models/", `model: ${root}/models/`)
-    .replace(/data_dir: \S+/, `data_dir: ${join(dir, name)}`)
-    .replace("opc.tcp://127.0.0.1:4840", `opc.tcp://127.0.0.1:${o.opcuaPort}`)
-    .replace(/map: \.\.\/plc\//g, `map: ${root}/plc/`)
-    .replace("port: 5020", `port: ${o.modbusPorts[0]}`)
-    .replace("port: 5021", `port: ${o.modbusPorts[1]}`)
-    .replace("port: 5022", `port: ${o.modbusPorts[2]}`)
-    .replace("http: { host: 127.0.0.1, port: 8080 }", `http: { host: 127.0.0.1, port: ${o.httpPort} }`)
-    .replace("io_period_s: 10", "io_period_s: 2");
-  if (o.extra) s = o.extra(s);
-  const f = join(dir, `${name}.yaml`);
-  writeFileSync(f, s);
-  return f;
+  return demoConfigFile(dir, name, { ...o, ioPeriodS: 2 });
 }
 
 const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, CHALEUR_OPCUA_PASSWORD: "cli-test" }, timeout: 60_000 });

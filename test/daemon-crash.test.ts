@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
@@ -10,6 +10,7 @@ import { loadPlcMap } from "../src/config/plc-schema.ts";
 import { startSimPlant, type SimPlant } from "../src/sim/plant-server.ts";
 import { freePort } from "../src/io/free-port.ts";
 import { createRng } from "../src/physics/random.ts";
+import { demoConfigFile } from "./demo-config.ts";
 
 /**
  * Crash safety of the history (issue: "a row committed is never lost"): the daemon, a real process on a real
@@ -22,21 +23,6 @@ const root = resolve(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "chaleur-crash-"));
 const KILLS = 20;
 
-function config(o: { opcuaPort: number; modbusPorts: number[]; httpPort: number }): string {
-  const s = readFileSync(join(root, "config/chaleur-demo.yaml"), "utf8")
-    .replace("model: ../models/", `model: ${root}/models/`)
-    .replace(/data_dir: \S+/, `data_dir: ${join(dir, "daemon")}`)
-    .replace("opc.tcp://127.0.0.1:4840", `opc.tcp://127.0.0.1:${o.opcuaPort}`)
-    .replace(/map: \.\.\/plc\//g, `map: ${root}/plc/`)
-    .replace("port: 5020", `port: ${o.modbusPorts[0]}`)
-    .replace("port: 5021", `port: ${o.modbusPorts[1]}`)
-    .replace("port: 5022", `port: ${o.modbusPorts[2]}`)
-    .replace("http: { host: 127.0.0.1, port: 8080 }", `http: { host: 127.0.0.1, port: ${o.httpPort} }`)
-    .replace("io_period_s: 10", "io_period_s: 1");
-  const f = join(dir, "crash.yaml");
-  writeFileSync(f, s);
-  return f;
-}
 
 interface Committed {
   cycles: Set<number>;
@@ -93,7 +79,7 @@ describe("the history survives SIGKILL", () => {
 
   it(`${KILLS} kills at random moments: no committed row lost, integrity ok, each restart resumes the plan in force`, { timeout: 400_000 }, async () => {
     const port = Number(new URL(plant.opcua.endpointUrl.replace("opc.tcp:", "http:")).port);
-    const f = config({ opcuaPort: port, modbusPorts: plant.plcs.map((p) => p.server.port), httpPort: await freePort() });
+    const f = demoConfigFile(dir, "daemon", { opcuaPort: port, modbusPorts: plant.plcs.map((p) => p.server.port), httpPort: await freePort(), ioPeriodS: 1 });
     const db = join(dir, "daemon", "history.sqlite");
     const rng = createRng(20261130);
     let resumedRuns = 0;

@@ -5,6 +5,7 @@ import { follow, type FollowConfig } from "./follow.ts";
 import { emptyPlanStore, storeFailure, storePlan } from "./plan-store.ts";
 import { ruleDecide } from "./rule.ts";
 import type { Observation } from "./types.ts";
+import { observationAt } from "./observation-fixture.ts";
 
 const m = loadModel("models/paris-chapelle.yaml");
 const T0 = Date.parse("2026-01-12T00:00:00Z");
@@ -35,20 +36,7 @@ function plan(startMs: number): Plan {
 }
 
 function obs(timeMs: number): Observation {
-  return {
-    timeMs,
-    itHeatKw: 900,
-    outdoorTempC: 5,
-    solarWm2: 0,
-    priceElEurPerMwh: 50,
-    dhDemandKw: 1400,
-    fwSupplyTempC: 20,
-    hotLoopSupplyC: 75,
-    storageEnergyKwh: 2000,
-    ghTempC: 18,
-    ghDirectMaxKw: 100,
-    hps: m.heatPumps.map((h) => ({ id: h.id, available: true, running: false, heatKw: 0, stateS: 1e6, cop: 5.5 })),
-  };
+  return observationAt(m, timeMs);
 }
 
 const info = { trigger: "period", solver: "highs", solveMs: 10, gapPct: 0 };

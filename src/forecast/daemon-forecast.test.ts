@@ -4,23 +4,11 @@ import type { Observation } from "../control/types.ts";
 import { daemonForecast, type ForecastHistories } from "./daemon-forecast.ts";
 import { HourlyAccumulator } from "./hourly-accumulator.ts";
 import type { ForecastArrays } from "./plant-forecast.ts";
+import { observationAt } from "../control/observation-fixture.ts";
 
 const m = loadModel("models/paris-chapelle.yaml");
 const T0 = Date.parse("2026-01-12T06:00:00Z");
-const obs: Observation = {
-  timeMs: T0 + 30 * 60_000,
-  itHeatKw: 910,
-  outdoorTempC: 4,
-  solarWm2: 0,
-  priceElEurPerMwh: 70,
-  dhDemandKw: 1500,
-  fwSupplyTempC: 20,
-  hotLoopSupplyC: 75,
-  storageEnergyKwh: 2000,
-  ghTempC: 18,
-  ghDirectMaxKw: 100,
-  hps: m.heatPumps.map((h) => ({ id: h.id, available: true, running: false, heatKw: 0, stateS: 1e6, cop: 5.5 })),
-};
+const obs: Observation = observationAt(m, T0 + 30 * 60_000, { itHeatKw: 910, outdoorTempC: 4, priceElEurPerMwh: 70, dhDemandKw: 1500 });
 const grid = [900, 900, 3600, 3600];
 const hourly = (f: (h: number) => number) => Array.from({ length: 48 }, (_, h) => f(h));
 const arrays: ForecastArrays = { startMs: T0, stepS: 3600, series: { "forecast.outdoor_temp_c": hourly((h) => h), "forecast.solar_w_m2": hourly(() => 100), "forecast.price_el_eur_mwh": hourly((h) => 10 * h), "forecast.dh_demand_kw": hourly(() => 1200) } };

@@ -4,23 +4,17 @@ import type { Observation } from "../control/types.ts";
 import { networkDemandKw } from "../physics/demand.ts";
 import { parisLocalParts } from "../physics/paris-time.ts";
 import { plantForecast, type ForecastArrays } from "./plant-forecast.ts";
+import { observationAt } from "../control/observation-fixture.ts";
 
 const m = loadModel("models/paris-chapelle.yaml");
 const T0 = Date.parse("2026-01-12T06:00:00Z");
-const obs: Observation = {
-  timeMs: T0 + 30 * 60_000,
+const obs: Observation = observationAt(m, T0 + 30 * 60_000, {
   itHeatKw: 910,
   outdoorTempC: 4,
-  solarWm2: 0,
   priceElEurPerMwh: 70,
   dhDemandKw: 1500,
-  fwSupplyTempC: 20,
-  hotLoopSupplyC: 75,
-  storageEnergyKwh: 2000,
-  ghTempC: 18,
-  ghDirectMaxKw: 100,
   hps: m.heatPumps.map((h, i) => ({ id: h.id, available: i === 0, running: false, heatKw: 0, stateS: 1e6, cop: 5.5 })),
-};
+});
 const hourly = (f: (h: number) => number) => Array.from({ length: 48 }, (_, h) => f(h));
 const arrays: ForecastArrays = {
   startMs: T0,

@@ -3,6 +3,7 @@ import type { Mode } from "../control/types.ts";
 import type { Plan } from "../optimizer/plan-types.ts";
 import { decodeFloats, inflateJson } from "./codec.ts";
 import { meansCursor } from "./retention.ts";
+import type { PlanFacts } from "./types.ts";
 
 /**
  * Queries on the history: what a restarting daemon takes over (last plan, last samples), what the forecasters
@@ -11,17 +12,9 @@ import { meansCursor } from "./retention.ts";
  */
 const HOUR_MS = 3_600_000;
 
-export interface StoredPlan {
+/** A planning attempt as stored (its schedule null once retention has dropped it). */
+export interface StoredPlan extends PlanFacts {
   id: number;
-  madeAtMs: number;
-  trigger: string;
-  status: string;
-  objectiveEur: number | null;
-  solver: string | null;
-  solveMs: number | null;
-  gapPct: number | null;
-  message: string | null;
-  plan: Plan | null;
 }
 
 export interface StoredCycle {

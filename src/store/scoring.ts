@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { scoreForecasts, type ForecastScore } from "../forecast/learned/index.ts";
 import { decodeFloats } from "./codec.ts";
+import type { ForecastAccuracyRow } from "../report/history-period.ts";
 import type { HistoryReader } from "./reader.ts";
 
 /**
@@ -42,14 +43,7 @@ export function scoreDueForecasts(db: Database.Database, reader: HistoryReader, 
   return scored;
 }
 
-export interface LeadAccuracy {
-  quantity: string;
-  leadH: number;
-  maeKw: number;
-  persistenceMaeKw: number;
-  skill: number;
-  n: number;
-}
+export type LeadAccuracy = ForecastAccuracyRow;
 
 /** The scores of a period's forecasts pooled by quantity and lead (hour-weighted), at the leads asked for. */
 export function pooledAccuracy(scored: readonly { quantity: string; score: unknown }[], leadsH: readonly number[] = [1, 6, 24]): LeadAccuracy[] {
