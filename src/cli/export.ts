@@ -2,7 +2,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { InputError } from "../config/errors.ts";
 import { parseIsoWithOffset } from "../data/csv-series.ts";
 import { cetLocalToUtcMs } from "../data/local-time.ts";
-import { fmt3 } from "../report/timeseries-csv.ts";
+import { timeseriesCsvHeader, timeseriesCsvLine } from "../report/record.ts";
 import { openReadableHistory } from "../store/history.ts";
 import type { HistoryReader, StoredCycle } from "../store/reader.ts";
 import { checkOutputFile } from "./output-path.ts";
@@ -39,12 +39,10 @@ export function periodOf(reader: HistoryReader, o: PeriodOptions): { fromMs: num
 }
 
 function csvLine(c: StoredCycle, names: readonly string[], at: Map<string, number>): string {
-  let line = new Date(c.timeMs).toISOString().replace(/\.\d{3}Z$/, "Z");
-  for (const n of names) {
+  return timeseriesCsvLine(c.timeMs, c.mode, names, (n) => {
     const i = at.get(n);
-    line += `,${i === undefined ? "" : fmt3(c.values[i]!)}`;
-  }
-  return `${line},${c.mode}\n`;
+    return i === undefined ? undefined : c.values[i];
+  });
 }
 
 export function runExport(o: PeriodOptions & { out?: string }): { rows: number; file: string } {
@@ -66,7 +64,7 @@ export function runExport(o: PeriodOptions & { out?: string }): { rows: number; 
     };
     const fd = out ? openSync(out, "w") : 1;
     let n = 0;
-    let buf = `time,${names.join(",")},mode\n`;
+    let buf = timeseriesCsvHeader(names);
     try {
       for (let c: StoredCycle | undefined = first.value; c; c = rows.next().value ?? undefined) {
         buf += csvLine(c, names, indexOf(c));

@@ -1,4 +1,3 @@
-import { closeSync, fstatSync, openSync, writeSync } from "node:fs";
 import { MODES, type Mode } from "../control/types.ts";
 import type { PlantModel } from "../model/plant-model.ts";
 import { fmt3 } from "./timeseries-csv.ts";
@@ -67,33 +66,19 @@ export class ColumnsRecorder implements Recorder {
   close(): void {}
 }
 
-/** timeseries.csv written as records come (the daemon's history until SQLite; a header first if the file is new). */
-export class CsvRecorder implements Recorder {
-  readonly #fd: number;
-  readonly #names: string[];
+/** The header of timeseries.csv for these columns. */
+export function timeseriesCsvHeader(names: readonly string[]): string {
+  return `time,${names.join(",")},mode\n`;
+}
 
-  constructor(path: string, names: readonly string[]) {
-    this.#names = [...names];
-    this.#fd = openSync(path, "a");
-    const header = `time,${this.#names.join(",")},mode\n`;
-    // Appending to an existing file keeps its rows; a new or empty file gets the header.
-    try {
-      if (fstatSync(this.#fd).size === 0) writeSync(this.#fd, header);
-    } catch (e) {
-      closeSync(this.#fd);
-      throw e;
-    }
-  }
-
-  record(r: StepRecord): void {
-    let line = new Date(r.timeMs).toISOString().replace(/\.\d{3}Z$/, "Z");
-    for (const k of this.#names) line += `,${fmt3(r.values[k] ?? Number.NaN)}`;
-    writeSync(this.#fd, `${line},${r.mode}\n`);
-  }
-
-  close(): void {
-    closeSync(this.#fd);
-  }
+/**
+ * One timeseries.csv line: the time (ISO 8601 UTC, whole seconds), each column by name (3 decimals, empty when
+ * unknown), the mode. The simulator's writer and `chaleur export` give the same bytes for the same record.
+ */
+export function timeseriesCsvLine(timeMs: number, mode: string, names: readonly string[], valueOf: (name: string) => number | undefined): string {
+  let line = new Date(timeMs).toISOString().replace(/\.\d{3}Z$/, "Z");
+  for (const k of names) line += `,${fmt3(valueOf(k) ?? Number.NaN)}`;
+  return `${line},${mode}\n`;
 }
 
 /** Running energy totals (MWh) and minutes per mode over records of any length: the daemon's live summary. */
