@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePort } from "../src/io/free-port.ts";
+import { demoConfigFile } from "./demo-config.ts";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -24,19 +25,7 @@ describe("chaleur demo (what npm start runs)", () => {
     // The demo config on free ports (npm start uses 4840, 5020–5022 and 8080, which other tests may hold).
     const [opcua, http] = [await freePort(), await freePort()];
     const modbus = 43000 + Math.floor(Math.random() * 2000);
-    const cfg = join(dir, "demo.yaml");
-    writeFileSync(
-      cfg,
-      readFileSync(join(root, "config/chaleur-demo.yaml"), "utf8")
-        .replace("model: ../models/", `model: ${root}/models/`)
-        .replace(/data_dir: \S+/, `data_dir: ${join(dir, "data")}`)
-        .replace(/map: \.\.\/plc\//g, `map: ${root}/plc/`)
-        .replace("opc.tcp://127.0.0.1:4840", `opc.tcp://127.0.0.1:${opcua}`)
-        .replace("port: 5020", `port: ${modbus}`)
-        .replace("port: 5021", `port: ${modbus + 1}`)
-        .replace("port: 5022", `port: ${modbus + 2}`)
-        .replace("port: 8080", `port: ${http}`),
-    );
+    const cfg = demoConfigFile(dir, "data", { opcuaPort: opcua, modbusPorts: [modbus, modbus + 1, modbus + 2], httpPort: http, ioPeriodS: 10 });
     const t0 = Date.now();
     const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), "demo", "--config", cfg, "--status-every-s", "2"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
