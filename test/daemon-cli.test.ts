@@ -41,7 +41,7 @@ describe("chaleur daemon: bad configs and a busy port are one line, exit 2", () 
     // A history that cannot serve: one line, exit 2, the file as it was.
     const garbage = join(dir, "garbage.sqlite");
     writeFileSync(garbage, "this is not a database ".repeat(400));
-    const bad = config("bad-history", { ...ports, extra: (s) => `${s}\nhistory: { file: ${garbage} }\n` });
+    const bad = config("bad-history", { ...ports, extra: (s) => s.replace("history:", `history:\n  file: ${garbage}`) });
     r = cli("daemon", "--config", bad);
     expect(r.stderr.trim()).toMatch(new RegExp(`^chaleur: ${garbage}: expected a chaleur history database \\(the file is not an SQLite database`));
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -49,7 +49,7 @@ describe("chaleur daemon: bad configs and a busy port are one line, exit 2", () 
     expect(readFileSync(garbage, "utf8")).toBe("this is not a database ".repeat(400));
     const held = openWritableHistory(join(dir, "held.sqlite"), { startedWallMs: 0, pid: process.pid, version: "test", config: "test", model: "test" });
     try {
-      const locked = config("locked-history", { ...ports, extra: (s) => `${s}\nhistory: { file: ${join(dir, "held.sqlite")} }\n` });
+      const locked = config("locked-history", { ...ports, extra: (s) => s.replace("history:", `history:\n  file: ${join(dir, "held.sqlite")}`) });
       r = cli("daemon", "--config", locked);
       expect(r.stderr.trim()).toMatch(/held\.sqlite: expected a history no other process writes \(another chaleur daemon holds .*held\.sqlite\.lock/);
       expect(r.status).toBe(2);

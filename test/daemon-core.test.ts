@@ -62,7 +62,9 @@ describe("the daemon against the simulated plant in process", () => {
     // contract once made every cycle look "off forecast").
     expect(plans.length).toBeGreaterThanOrEqual(48);
     expect(plans.length).toBeLessThanOrEqual(96);
-    expect(plans.every((p) => p.forecast === "plant")).toBe(true);
+    // Weather, prices and demand from the plant's arrays every time (IT heat by persistence: this rig has no history).
+    const sources = plans.map((p) => p.forecast as Record<string, string>);
+    expect(sources.every((s) => s.price_el_eur_mwh === "plant" && s.outdoor_temp_c === "plant" && s.dh_demand_kw === "plant" && s.it_heat_kw === "model")).toBe(true);
   });
 
   const tagFaults: [string, TagFault, string][] = [

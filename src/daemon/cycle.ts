@@ -132,13 +132,13 @@ export class Daemon {
       written: {},
       followedPlanMadeAtMs: null,
     });
-    // Plans are made whether the cycle runs on the timer (start) or is stepped by a test.
     if (d.resume) {
       this.#planStore = d.resume.planStore;
       this.#memory = d.resume.memory;
       this.#prevRunning = d.resume.running ?? [];
       this.#resumed = d.resume.planStore.plan !== null;
     }
+    // Plans are made whether the cycle runs on the timer (start) or is stepped by a test.
     this.#planSub = this.#planRequests.pipe(exhaustMap((r) => from((this.#planInFlight = this.#plan(r.obs, r.trigger))))).subscribe();
   }
 
