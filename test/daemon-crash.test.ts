@@ -120,6 +120,7 @@ describe("the history survives SIGKILL", () => {
     }
     // At least the runs that were let live to their first cycle took the plan over.
     expect(resumedRuns).toBeGreaterThanOrEqual(KILLS / 4 - 1);
-    expect(committed(db).cycles.size).toBeGreaterThan(KILLS);
+    // Rows were there to lose: the first run's five cycles and a cycle of each run let live to one, at least.
+    expect(committed(db).cycles.size).toBeGreaterThanOrEqual(5 + KILLS / 4);
   });
 });
