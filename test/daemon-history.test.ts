@@ -63,6 +63,10 @@ describe("the daemon with its history", () => {
       const h = Math.floor((a - T0) / 3_600_000);
       expect(f.values[1]).toBeCloseTo(40 + 2 * h, 6);
       expect(b - a).toBe(900_000);
+      // No file for the weather: the value observed now is held, and the history says how old it was.
+      const outdoor = history.reader.forecasts(T0, T0 + 86_400_000, "outdoor_temp_c")[0]!;
+      expect(outdoor.source).toBe("last known");
+      expect(outdoor.why).toMatch(/no forecast nodes on this server; held at -?[\d.]+ measured \d+ s before/);
       const it = history.reader.forecasts(T0, T0 + 86_400_000, "it_heat_kw")[0]!;
       expect(it.source).toBe("model");
       // A new daemon on the same history (the first one died): its first cycle follows the plan the first made last.

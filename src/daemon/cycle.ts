@@ -110,6 +110,8 @@ export class Daemon {
   #observed = false;
   /** A plan taken over from the history, to be followed while the first plan of this run is made. */
   #resumed = false;
+  /** The last cycle's samples: the age of a value a plan holds when nothing better is known. */
+  #lastSamples: ReadonlyMap<string, Sample> = new Map();
 
   constructor(d: DaemonDeps) {
     this.#d = d;
@@ -209,6 +211,7 @@ export class Daemon {
     const nowMs = d.clock.nowMs();
     // read
     const samples = await d.measurements.read();
+    this.#lastSamples = samples;
     d.forecaster?.observe(samples);
     // estimate
     const est = estimate(d.model, d.tags, samples, nowMs, this.#memory);
@@ -280,6 +283,10 @@ export class Daemon {
       const arrays = await d.measurements.readForecasts().catch((e: Error) => ((readError = e.message), null));
       const pf = d.forecaster ? d.forecaster.make(obs, d.control.grid, arrays) : fromPlant(plantForecast(d.model, obs, d.control.grid, arrays));
       if (readError !== null) for (const q of Object.values(pf.sources)) if (q.why) q.why = `${q.why}: ${readError}`;
+      for (const [q, tag] of [["price_el_eur_mwh", "market.price_el_eur_mwh"], ["outdoor_temp_c", "weather.outdoor_temp_c"]] as const) {
+        const s = this.#lastSamples.get(tag);
+        if (pf.sources[q].source === "last known" && s) pf.sources[q].why = `${pf.sources[q].why ?? ""}; held at ${s.value} measured ${Math.max(0, Math.round((obs.timeMs - s.sourceMs) / 1000))} s before`;
+      }
       const req = planRequest(d.control.tuning, d.control.grid, this.#planStore, obs, pf.forecast);
       let failure: string | null = null;
       d.history?.forecasts(forecastFacts(pf));
