@@ -97,6 +97,15 @@ describe("plan inputs are refused, not repaired", () => {
 });
 
 describe("small promises", () => {
+  it("a scenario copied elsewhere: the missing model or data file is named by the scenario's field", async () => {
+    const copy = join(dir, "copied.yaml");
+    writeFileSync(copy, readFileSync(join(root, "simulations/paris-2023-real.yaml"), "utf8"));
+    await expectOneLine(chaleur("simulate", copy, "--out", join(dir, "copied-out")), `${copy}: model: expected an existing file, relative to this scenario's folder ('../models/paris-chapelle.yaml' is ${resolve(dir, "../models/paris-chapelle.yaml")}, which does not exist)`);
+    const modelOk = join(dir, "model-ok.yaml");
+    writeFileSync(modelOk, readFileSync(copy, "utf8").replace("model: ../models/", `model: ${root}/models/`));
+    await expectOneLine(chaleur("validate", modelOk), `${modelOk}: weather.file: expected an existing file, relative to this scenario's folder ('data/weather-brussels-uccle-tmyx.epw' is ${join(dir, "data/weather-brussels-uccle-tmyx.epw")}, which does not exist)`);
+  });
+
   it("--version prints the package's version", async () => {
     const r = await chaleur("--version");
     expect(r.code).toBe(0);

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { InputError } from "./errors.ts";
 import { loadYamlFile } from "./load.ts";
@@ -108,8 +109,21 @@ export function resolveScenario(f: ScenarioFile, file: string, model: PlantModel
   };
 }
 
+/**
+ * A file a scenario names, resolved relative to the scenario: one that is not there is an error naming the
+ * scenario's field and both paths (a scenario copied elsewhere keeps its relative paths).
+ */
+function existingFile(scenarioFile: string, field: string, given: string): string {
+  const abs = resolve(dirname(scenarioFile), given);
+  if (!existsSync(abs)) throw new InputError(scenarioFile, field, "an existing file, relative to this scenario's folder", `'${given}' is ${abs}, which does not exist`);
+  return abs;
+}
+
 export function loadScenario(file: string): Scenario {
   const f = loadYamlFile(scenarioSchema, file, "scenario");
-  const modelFile = resolve(dirname(file), f.model);
+  const modelFile = existingFile(file, "model", f.model);
+  if (f.weather.source === "epw") existingFile(file, "weather.file", f.weather.file);
+  if (f.prices.source === "entsoe") existingFile(file, "prices.file", f.prices.file);
+  if (f.demand.source === "shape") existingFile(file, "demand.file", f.demand.file);
   return resolveScenario(f, file, loadModel(modelFile));
 }
