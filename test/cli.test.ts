@@ -78,7 +78,7 @@ describe("chaleur validate: bad files", () => {
 
   it("a scenario pointing at a model that does not exist, and one with a bad date", () => {
     const s1 = write("s1.yaml", "name: s\nmodel: nowhere.yaml\nstart: 2026-01-01T00:00:00Z\nduration: P1D\n");
-    expectOneLineError(chaleur("validate", s1), /nowhere\.yaml: expected an existing readable file/);
+    expectOneLineError(chaleur("validate", s1), /s1\.yaml: model: expected an existing file, relative to this scenario's folder \('nowhere\.yaml' is .*nowhere\.yaml, which does not exist\)/);
     const s2 = write("s2.yaml", `name: s\nmodel: ${join(root, "models/paris-chapelle.yaml")}\nstart: 2026-01-01 00:00\nduration: P1D\n`);
     expectOneLineError(chaleur("validate", s2), /s2\.yaml: start: expected an ISO 8601 time with offset/);
   });
