@@ -126,6 +126,31 @@ describe("chaleur simulate", () => {
     expect(readFileSync(join(dir, "c", "timeseries.csv")).equals(readFileSync(join(dir, "a", "timeseries.csv")))).toBe(false);
   });
 
+  it("simulate --set: the same outputs as hand-edited copies of the scenario and the model; bad paths are one line", () => {
+    const scen = "simulations/paris-winter-week.yaml";
+    const sets = ["--set", "duration=P2D", "--set", "prices.mean_eur_per_mwh=97", "--set", "model.storage.height_m=12"];
+    const r = chaleur("simulate", scen, ...sets, "--out", join(dir, "set"));
+    expect(r.code, r.err).toBe(0);
+    const editedModel = write("model-h12.yaml", model.replace(/^  height_m: 8\b/m, "  height_m: 12"));
+    expect(readFileSync(editedModel, "utf8")).not.toBe(model);
+    const text = readFileSync(join(root, scen), "utf8");
+    expect(text).toMatch(/^duration: P7D/m);
+    const edited = write(
+      "edited.yaml",
+      text.replace(/^duration: P7D/m, "duration: P2D").replace(/mean_eur_per_mwh: \d+/, "mean_eur_per_mwh: 97").replace(/^model: .*$/m, `model: ${editedModel}`),
+    );
+    expect(chaleur("simulate", edited, "--out", join(dir, "edited")).code).toBe(0);
+    for (const f of ["timeseries.csv", "kpis.json"]) expect(readFileSync(join(dir, "set", f)).equals(readFileSync(join(dir, "edited", f))), f).toBe(true);
+    // …and not the same as the scenario as shipped (over the same two days).
+    expect(chaleur("simulate", scen, "--set", "duration=P2D", "--out", join(dir, "plain")).code).toBe(0);
+    expect(readFileSync(join(dir, "plain", "kpis.json")).equals(readFileSync(join(dir, "set", "kpis.json")))).toBe(false);
+    expect(readFileSync(join(dir, "set", "report.html"), "utf8")).toContain("changed with --set: duration=P2D, prices.mean_eur_per_mwh=97, model.storage.height_m=12");
+    expectOneLineError(chaleur("simulate", scen, "--set", "prices.mean_eur_per_mwh=abc"), /^chaleur: --set: prices\.mean_eur_per_mwh=abc: expected a number/);
+    expectOneLineError(chaleur("simulate", scen, "--set", "model.storage.volume=3"), /^chaleur: --set: model\.storage\.volume=3: expected no such field/);
+    expectOneLineError(chaleur("simulate", scen, "--set", "model.heat_pumps.5.heat_max_kw=1"), /expected an index from 0 to 1 at 'heat_pumps' \(got '5'\)/);
+    expectOneLineError(chaleur("simulate", scen, "--set", "no-equals-sign"), /^chaleur: --set: expected path=value/);
+  });
+
   it("writes the three outputs with the contract's columns and KPI fields", () => {
     const out = join(dir, "ww");
     const r = chaleur("simulate", "simulations/paris-winter-week.yaml", "--out", out);

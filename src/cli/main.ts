@@ -4,6 +4,7 @@ import { basename, join, resolve } from "node:path";
 import { InputError, isInputError } from "../config/errors.ts";
 import { runPlan } from "./plan.ts";
 import { loadScenario } from "../config/scenario.ts";
+import { parseSet } from "../config/set-paths.ts";
 import { CONTROLLERS, simulateScenario } from "../sim/run.ts";
 import { progressBar } from "./progress.ts";
 import { DEFAULT_SOLVER, SOLVERS } from "../optimizer/solvers/index.ts";
@@ -31,10 +32,14 @@ function buildProgram(): Command {
     .addOption(new Option("--controller <name>", "controller to run").choices([...CONTROLLERS]).default("rule"))
     .option("--out <dir>", "output folder (default: out/<scenario name>-<controller>)")
     .addOption(new Option("--solver <name>", "optimizer backend for mpc/oracle").choices([...SOLVERS]).default(DEFAULT_SOLVER))
-    .action(async (file: string, opts: { controller: string; out?: string; solver: string }) => {
+    .option("--set <path=value>", "change a value for this run (repeatable): a scenario path (prices.mean_eur_per_mwh=80) or model.<path> (model.storage.height_m=12)", (v: string, all: string[]) => [...all, v], [] as string[])
+    .action(async (file: string, opts: { controller: string; out?: string; solver: string; set: string[] }) => {
       // javascript-lp-solver takes over a minute for one 96-step plan; a week of mpc is 672 of them.
       if (opts.solver === "jslp" && opts.controller !== "rule") throw new InputError("--solver", "", "highs for simulate (jslp is for single plans: chaleur plan --solver jslp)", "javascript-lp-solver needs about a minute per 24-h plan");
-      const sc = loadScenario(file);
+      const sets = opts.set.map(parseSet);
+      const sc = loadScenario(file, sets);
+      // The run says what was changed: in its report's description and on the console.
+      if (sets.length) sc.description = `${sc.description} [changed with --set: ${sets.map((s) => s.text).join(", ")}]`;
       const out = prepareOutputDir("--out", opts.out ?? join("out", `${basename(file).replace(/\.ya?ml$/, "")}-${opts.controller}`));
       const t0 = performance.now();
       const onProgress = progressBar(`${sc.name} (${opts.controller})`);

@@ -1,11 +1,12 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { InputError } from "./errors.ts";
-import { loadYamlFile } from "./load.ts";
+import { loadYamlFile, parseYaml, readTextFile, validate } from "./load.ts";
 import { parseDurationS, parseInstantMs } from "./duration.ts";
 import { gridStepCount } from "../optimizer/plan-grid.ts";
 import { MAX_PLAN_STEPS, MAX_SIM_STEPS, scenarioSchema, type ScenarioFile } from "./scenario-schema.ts";
-import { loadModel } from "./plant-model.ts";
+import { loadModel, modelFromData } from "./plant-model.ts";
+import { applySets, withSets, type SetPath } from "./set-paths.ts";
 import { type PlantModel } from "../model/plant-model.ts";
 
 export type ScenarioEvent =
@@ -119,11 +120,15 @@ function existingFile(scenarioFile: string, field: string, given: string): strin
   return abs;
 }
 
-export function loadScenario(file: string): Scenario {
-  const f = loadYamlFile(scenarioSchema, file, "scenario");
+/** Loads a scenario and its model, with `simulate --set` changes applied to either before validation. */
+export function loadScenario(file: string, sets: readonly SetPath[] = []): Scenario {
+  const own = sets.filter((s) => s.target === "scenario");
+  const onModel = sets.filter((s) => s.target === "model");
+  const f = own.length ? withSets(own, () => validate(scenarioSchema, applySets(parseYaml(readTextFile(file), file), own), file)) : loadYamlFile(scenarioSchema, file, "scenario");
   const modelFile = existingFile(file, "model", f.model);
   if (f.weather.source === "epw") existingFile(file, "weather.file", f.weather.file);
   if (f.prices.source === "entsoe") existingFile(file, "prices.file", f.prices.file);
   if (f.demand.source === "shape") existingFile(file, "demand.file", f.demand.file);
-  return resolveScenario(f, file, loadModel(modelFile));
+  const model = onModel.length ? withSets(onModel, () => modelFromData(applySets(parseYaml(readTextFile(modelFile), modelFile), onModel), modelFile)) : loadModel(modelFile);
+  return withSets(own, () => resolveScenario(f, file, model));
 }
