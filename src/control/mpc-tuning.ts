@@ -41,8 +41,12 @@ export const MPC_TUNING: Readonly<MpcTuning> = {
   mipMaxNodes: 500,
 };
 
-/** The oracle's strategic layer: a plan over at least a week, re-planned daily, binaries for its first day. */
-export const ORACLE_TUNING = { horizonS: 7 * 86400, replanS: 86400, timeLimitMs: 120_000, integerS: 86400 } as const;
+/**
+ * The oracle's strategic layer: a plan over at least a week, re-planned daily, binaries for its first day. As for
+ * mpc, a node cap decides and the time limit is only a safety net, so that a study gives the same numbers on a busy
+ * machine (a 120-s wall-clock limit could stop a solve on whatever incumbent it had).
+ */
+export const ORACLE_TUNING = { horizonS: 7 * 86400, replanS: 86400, timeLimitMs: 600_000, integerS: 86400, mipMaxNodes: 2000 } as const;
 
 /** The solver settings of one plan on a grid. */
 export function planTuning(t: MpcTuning, grid: readonly number[]): PlanTuning {

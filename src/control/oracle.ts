@@ -10,6 +10,8 @@ export interface OracleConfig extends MpcConfig {
   strategicReplanS: number;
   strategicTimeLimitMs: number;
   strategicIntegerSteps: number;
+  /** Deterministic cap on the strategic solve (branch-and-bound nodes). */
+  strategicMaxNodes?: number;
 }
 
 /** Store energy the strategic plan expects at a time (the step ending nearest to it), or undefined outside it. */
@@ -45,6 +47,7 @@ export function createOracleController(cfg: OracleConfig): Controller {
           timeLimitMs: cfg.strategicTimeLimitMs,
           mipRelGap: cfg.mipRelGap,
           integerSteps: cfg.strategicIntegerSteps,
+          ...(cfg.strategicMaxNodes !== undefined ? { mipMaxNodes: cfg.strategicMaxNodes } : {}),
         });
         strategicMs = o.solveMs;
         if (o.plan) {

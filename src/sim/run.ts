@@ -54,6 +54,7 @@ export async function makeController(name: string, sc: Scenario, inputs: Scenari
     strategicGrid,
     strategicReplanS: ORACLE_TUNING.replanS,
     strategicTimeLimitMs: ORACLE_TUNING.timeLimitMs,
+    strategicMaxNodes: ORACLE_TUNING.mipMaxNodes,
     strategicIntegerSteps: stepsStartingBefore(strategicGrid, ORACLE_TUNING.integerS),
   });
 }
