@@ -6,7 +6,7 @@ import { runSimulation } from "../src/sim/engine.ts";
 import { createRuleController } from "../src/control/rule.ts";
 import { computeKpis } from "../src/report/kpis.ts";
 
-const shipped = readdirSync("simulations").filter((f) => f.endsWith(".yaml") && f.startsWith("paris-"));
+const shipped = readdirSync("simulations").filter((f) => f.endsWith(".yaml") && (f.startsWith("paris-") || f.startsWith("campus-")));
 
 describe("every shipped scenario with the rule controller", () => {
   it("ships the five scenarios the foundation promises", () => {
