@@ -110,12 +110,16 @@ function buildProgram(): Command {
       await runDemo(o);
     });
 
-  program
-    .command("export")
-    .description("The daemon's history as CSV in the timeseries.csv columns, one row per cycle (15-min means where retention folded them)")
-    .requiredOption("--db <file>", "the daemon's history (SQLite), e.g. data/demo/history.sqlite")
-    .option("--from <time>", "start: ISO 8601 with offset, or a date (midnight in Paris); default the history's first cycle")
-    .option("--to <time>", "end (excluded); default after the last cycle")
+  /** A command on a period of the daemon's history: --db, --from, --to. */
+  const periodCommand = (name: string, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .requiredOption("--db <file>", "the daemon's history (SQLite), e.g. data/demo/history.sqlite")
+      .option("--from <time>", "start: ISO 8601 with offset, or a date (midnight in Paris); default the history's first cycle")
+      .option("--to <time>", "end (excluded); default after the last cycle");
+
+  periodCommand("export", "The daemon's history as CSV in the timeseries.csv columns, one row per cycle (15-min means where retention folded them)")
     .option("--out <file>", "CSV file to write (default: standard output)")
     .action(async (opts: { db: string; from?: string; to?: string; out?: string }) => {
       const { runExport } = await import("./export.ts");
@@ -123,12 +127,7 @@ function buildProgram(): Command {
       if (r.file !== "-") console.log(`${r.rows} cycles written to ${r.file}`);
     });
 
-  program
-    .command("report")
-    .description("The HTML report of a period of real operation from the daemon's history")
-    .requiredOption("--db <file>", "the daemon's history (SQLite)")
-    .option("--from <time>", "start: ISO 8601 with offset, or a date (midnight in Paris)")
-    .option("--to <time>", "end (excluded)")
+  periodCommand("report", "The HTML report of a period of real operation from the daemon's history")
     .option("--out <file>", "HTML file to write", "history-report.html")
     .option("--model <file>", "plant model to value the period with (default: the one the daemon ran with)")
     .action(async (opts: { db: string; from?: string; to?: string; out: string; model?: string }) => {

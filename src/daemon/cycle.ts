@@ -12,7 +12,7 @@ import { emptyEstimateMemory, estimate, safeSetpoints, type EstimateTag } from "
 import { follow, type FollowConfig } from "../control/follow.ts";
 import { emptyPlanStore, planAgeS, storeFailure, storePlan, type PlanStore } from "../control/plan-store.ts";
 import { plantForecast } from "../forecast/plant-forecast.ts";
-import type { DaemonForecast } from "../forecast/daemon-forecast.ts";
+import { MEASURED_AS, type DaemonForecast } from "../forecast/daemon-forecast.ts";
 import type { DaemonForecaster } from "./forecasts.ts";
 import type { Recorder } from "../report/record.ts";
 import { stepBoundsMs } from "../optimizer/plan-grid.ts";
@@ -283,8 +283,8 @@ export class Daemon {
       const arrays = await d.measurements.readForecasts().catch((e: Error) => ((readError = e.message), null));
       const pf = d.forecaster ? d.forecaster.make(obs, d.control.grid, arrays) : fromPlant(plantForecast(d.model, obs, d.control.grid, arrays));
       if (readError !== null) for (const q of Object.values(pf.sources)) if (q.why) q.why = `${q.why}: ${readError}`;
-      for (const [q, tag] of [["price_el_eur_mwh", "market.price_el_eur_mwh"], ["outdoor_temp_c", "weather.outdoor_temp_c"]] as const) {
-        const s = this.#lastSamples.get(tag);
+      for (const q of ["price_el_eur_mwh", "outdoor_temp_c"] as const) {
+        const s = this.#lastSamples.get(MEASURED_AS[q]);
         if (pf.sources[q].source === "last known" && s) pf.sources[q].why = `${pf.sources[q].why ?? ""}; held at ${s.value} measured ${Math.max(0, Math.round((obs.timeMs - s.sourceMs) / 1000))} s before`;
       }
       const req = planRequest(d.control.tuning, d.control.grid, this.#planStore, obs, pf.forecast);

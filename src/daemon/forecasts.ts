@@ -2,7 +2,7 @@ import type { PlantModel } from "../model/plant-model.ts";
 import type { Observation } from "../control/types.ts";
 import type { Sample } from "../io/types.ts";
 import type { ForecastArrays } from "../forecast/plant-forecast.ts";
-import { daemonForecast, type DaemonForecast, type DropForecasts } from "../forecast/daemon-forecast.ts";
+import { daemonForecast, MEASURED_AS, type DaemonForecast, type DropForecasts } from "../forecast/daemon-forecast.ts";
 import { HourlyAccumulator } from "../forecast/hourly-accumulator.ts";
 import { DEFAULT_WINDOW_DAYS } from "../forecast/learned/index.ts";
 
@@ -16,7 +16,7 @@ export interface DaemonForecaster {
 }
 
 /** The measurements the learned forecasters learn from. */
-export const LEARNED_TAGS = { itHeat: "dc.it_heat_kw", dhDemand: "dh.demand_kw", outdoorTemp: "weather.outdoor_temp_c" } as const;
+const LEARNED_TAGS = { itHeat: MEASURED_AS.it_heat_kw, dhDemand: MEASURED_AS.dh_demand_kw, outdoorTemp: MEASURED_AS.outdoor_temp_c } as const;
 
 export interface ForecasterDeps {
   model: PlantModel;

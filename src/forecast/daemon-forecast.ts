@@ -2,7 +2,7 @@ import type { PlantModel } from "../model/plant-model.ts";
 import type { Observation } from "../control/types.ts";
 import type { PlanForecast } from "../optimizer/plan-types.ts";
 import { stepBoundsMs, stepsStartingBefore } from "../optimizer/plan-grid.ts";
-import { meanOverArray, plantForecast, type ForecastArrays } from "./plant-forecast.ts";
+import { coverageProblem, meanOverArray, plantForecast, type ForecastArrays } from "./plant-forecast.ts";
 import type { DropQuantity, DropSeries } from "./drop-problems.ts";
 import { forecastItHeat, forecastNetworkDemand, type HourlySeries } from "./learned/index.ts";
 
@@ -22,6 +22,17 @@ export interface ForecastHistories {
 
 export type DropForecasts = Partial<Record<DropQuantity, { series: DropSeries; file: string; ageS: number }>>;
 
+/** The measurement each forecast quantity is the future of (what it is learned from, scored on, or held at). */
+export const MEASURED_AS = {
+  it_heat_kw: "dc.it_heat_kw",
+  dh_demand_kw: "dh.demand_kw",
+  outdoor_temp_c: "weather.outdoor_temp_c",
+  solar_w_m2: "weather.solar_w_m2",
+  price_el_eur_mwh: "market.price_el_eur_mwh",
+} as const;
+
+export type ForecastQuantity = keyof typeof MEASURED_AS;
+
 export interface QuantitySource {
   source: string;
   why?: string;
@@ -29,13 +40,12 @@ export interface QuantitySource {
 
 export interface DaemonForecast {
   forecast: PlanForecast;
-  sources: Record<"it_heat_kw" | "dh_demand_kw" | "outdoor_temp_c" | "solar_w_m2" | "price_el_eur_mwh", QuantitySource>;
+  sources: Record<ForecastQuantity, QuantitySource>;
 }
 
 /** Whether a drop series covers now to half the horizon (the bar the plant's arrays must clear too). */
 function covers(s: DropSeries, nowMs: number, horizonMs: number): boolean {
-  const endMs = s.startMs + s.values.length * s.stepS * 1000;
-  return s.startMs <= nowMs + 3_600_000 && endMs >= nowMs + horizonMs / 2;
+  return coverageProblem(s.startMs, s.startMs + s.values.length * s.stepS * 1000, nowMs, horizonMs) === null;
 }
 
 export function daemonForecast(m: PlantModel, obs: Observation, stepsS: readonly number[], inputs: { arrays: ForecastArrays | null; drop: DropForecasts; histories: ForecastHistories | null }): DaemonForecast {

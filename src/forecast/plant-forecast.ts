@@ -42,15 +42,20 @@ export function meanOverArray(a: Pick<ForecastArrays, "startMs" | "stepS">, valu
   return sum / (toMs - fromMs);
 }
 
+/** Why a forecast covering [startMs, endMs) cannot serve a plan from nowMs over horizonMs, or null. */
+export function coverageProblem(startMs: number, endMs: number, nowMs: number, horizonMs: number): string | null {
+  // An hour's slack at the start: a forecast published at the top of the hour covers the minutes before its start.
+  if (startMs > nowMs + 3_600_000) return `the forecast starts ${new Date(startMs).toISOString()}, after now`;
+  if (endMs < nowMs + horizonMs / 2) return `the forecast ends ${new Date(endMs).toISOString()}, before half the horizon`;
+  return null;
+}
+
 /** Why these arrays cannot serve a plan from nowMs over horizonMs, or null. */
 export function forecastProblem(a: ForecastArrays | null, nowMs: number, horizonMs: number): string | null {
   if (!a) return "no forecast arrays";
   for (const k of FORECAST_SERIES) if (!a.series[k]?.length) return `no ${k} array`;
   const endMs = a.startMs + a.stepS * 1000 * Math.min(...FORECAST_SERIES.map((k) => a.series[k]!.length));
-  // An hour's slack at the start: a forecast published at the top of the hour covers the minutes before its start.
-  if (a.startMs > nowMs + 3_600_000) return `the forecast starts ${new Date(a.startMs).toISOString()}, after now`;
-  if (endMs < nowMs + horizonMs / 2) return `the forecast ends ${new Date(endMs).toISOString()}, before half the horizon`;
-  return null;
+  return coverageProblem(a.startMs, endMs, nowMs, horizonMs);
 }
 
 export function plantForecast(m: PlantModel, obs: Observation, stepsS: readonly number[], arrays: ForecastArrays | null): PlantForecast {

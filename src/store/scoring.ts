@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { scoreForecasts, type ForecastScore } from "../forecast/learned/index.ts";
 import { decodeFloats } from "./codec.ts";
+import { MEASURED_AS } from "../forecast/daemon-forecast.ts";
 import type { ForecastAccuracyRow } from "../report/history-period.ts";
 import type { HistoryReader } from "./reader.ts";
 
@@ -9,13 +10,6 @@ import type { HistoryReader } from "./reader.ts";
  * measured against what happened and kept in the history"): MAE by lead hour and skill against persistence, as
  * JSON in the forecast's row. A cursor in meta remembers how far it got, so each call looks at new rows only.
  */
-export const FORECAST_TAGS: Record<string, string> = {
-  it_heat_kw: "dc.it_heat_kw",
-  dh_demand_kw: "dh.demand_kw",
-  outdoor_temp_c: "weather.outdoor_temp_c",
-  price_el_eur_mwh: "market.price_el_eur_mwh",
-  solar_w_m2: "weather.solar_w_m2",
-};
 
 const HOUR_MS = 3_600_000;
 
@@ -30,7 +24,7 @@ export function scoreDueForecasts(db: Database.Database, reader: HistoryReader, 
     const endMs = bounds[bounds.length - 1]!;
     // Its horizon (and the hour after, for the last hourly mean) must have passed.
     if (endMs + HOUR_MS > nowMs) break;
-    const tag = FORECAST_TAGS[r.quantity];
+    const tag = (MEASURED_AS as Record<string, string>)[r.quantity];
     if (tag) {
       const actual = reader.hourlyMeans(tag, r.issued_ms - 2 * HOUR_MS, endMs + HOUR_MS);
       const score = scoreForecasts([{ issuedAtMs: r.issued_ms, stepBoundsMs: bounds, valuesKw: [...decodeFloats(r.vals)] }], actual);
