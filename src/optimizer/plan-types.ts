@@ -38,6 +38,28 @@ export interface PlanFixes {
   steps?: number;
 }
 
+/** A power's bounds at one step (kW). */
+export interface KwRange {
+  minKw: number;
+  maxKw: number;
+}
+
+/** A heat pump held off, or on at a fixed output, at one step. */
+export type HpBound = { on: false } | { on: true; heatKw: number };
+
+/**
+ * Operators' overrides as bounds per plan step (index t; null or absent: free). Unlike `fixes` (one set of values
+ * over the first steps), each override has its own window on the grid.
+ */
+export interface PlanBounds {
+  hp?: Record<string, (HpBound | null)[]>;
+  dhSoldKw?: (KwRange | null)[];
+  ghDirectKw?: (KwRange | null)[];
+  ghBoostKw?: (KwRange | null)[];
+  dumpKw?: (KwRange | null)[];
+  chillerKw?: (KwRange | null)[];
+}
+
 export interface PlanOptions {
   /**
    * Steps from the start whose on/off decisions are binary; beyond them on/off is relaxed to [0, 1] (a relaxed
@@ -52,6 +74,7 @@ export interface PlanOptions {
    */
   terminalTargetKwh?: number;
   fixes?: PlanFixes;
+  bounds?: PlanBounds;
 }
 
 export interface PlanStep {

@@ -1,7 +1,7 @@
 import type { PlantModel } from "../../model/plant-model.ts";
 import { MilpBuilder } from "../milp.ts";
 import { stepBoundsMs } from "../plan-grid.ts";
-import type { PlanForecast, PlanOptions, PlanState } from "../plan-types.ts";
+import type { KwRange, PlanForecast, PlanOptions, PlanState } from "../plan-types.ts";
 
 /** Shared by the equipment modules: the builder, the inputs, and the terms each balance collects. */
 export interface FormulationContext {
@@ -44,4 +44,14 @@ export function createContext(m: PlantModel, f: PlanForecast, s: PlanState, opts
 export function fixedAt(ctx: FormulationContext, t: number): boolean {
   const fx = ctx.opts.fixes;
   return fx !== undefined && t < (fx.steps ?? ctx.n);
+}
+
+/**
+ * A variable's bounds [lo, hi] narrowed by an override's range: the maximum cuts hi; a minimum above what the
+ * equipment can give is cut to it (the plant delivers at most that, so the plan must not count on more).
+ */
+export function narrowed(lo: number, hi: number, r: KwRange | null | undefined): [number, number] {
+  if (!r) return [lo, hi];
+  const h = Math.max(lo, Math.min(hi, r.maxKw));
+  return [Math.min(Math.max(lo, r.minKw), h), h];
 }

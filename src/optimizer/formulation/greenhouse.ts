@@ -1,7 +1,7 @@
 import { ghDirectKwPerK } from "../../model/plant-model.ts";
 import { comfortMaxC, comfortMinC } from "../../config/comfort.ts";
 import { greenhouseSolarKw } from "../../physics/greenhouse.ts";
-import type { FormulationContext } from "./context.ts";
+import { narrowed, type FormulationContext } from "./context.ts";
 
 /** Kept inside the comfort band's edges (K), for what happens between plan steps. */
 const BAND_MARGIN_K = 0.3;
@@ -33,14 +33,14 @@ export function addGreenhouse(ctx: FormulationContext): GreenhouseVars | null {
     const a = Math.exp(-(spec.uaKwPerK / spec.capacityKwhPerK) * dtH[t]!);
     const endMs = boundsMs[t + 1]!;
     const prev = t === 0 ? null : v.temp[t - 1]!;
-    const d = b.addVar(`gh_direct_${t}`, 0, hxKwPerK * Math.max(0, hxRefC - comfortMinC(m, endMs)));
+    const d = b.addVar(`gh_direct_${t}`, ...narrowed(0, hxKwPerK * Math.max(0, hxRefC - comfortMinC(m, endMs)), ctx.opts.bounds?.ghDirectKw?.[t]));
     // Exchanger: d ≤ ε·Cmin·(T_fw,return − offset − T_gh) at the step's starting temperature. When the greenhouse
     // is warmer than the exchanger's reference that bound is negative (infeasible with d ≥ 0): `hxRelief` K lift it,
     // at a cost above what the extra heat could earn, so it is only used to stay feasible, never to inflate d.
     const relief = b.addVar(`gh_hxrelief_${t}`, 0, 200);
     b.addObj(relief, -(2 * hxKwPerK * dtH[t]! * value + 0.01));
     b.addCon(`gh_hx_${t}`, "greenhouse", prev === null ? [[d, 1], [relief, -hxKwPerK]] : [[d, 1], [prev, hxKwPerK], [relief, -hxKwPerK]], "<=", hxKwPerK * hxRefC - (prev === null ? hxKwPerK * t0C : 0));
-    const bo = b.addVar(`gh_boost_${t}`, 0, g.boostMaxKw);
+    const bo = b.addVar(`gh_boost_${t}`, ...narrowed(0, g.boostMaxKw, ctx.opts.bounds?.ghBoostKw?.[t]));
     // Vents remove at most k·(T − T_out); that bound depends on T and would make a hot sunny step infeasible, so it
     // is taken at the larger of the band's top and the fully vented sunny equilibrium T_out + solar/(UA + k):
     // a constant bound, always feasible. The optimizer cannot cool anyway; this only keeps its forecast honest.

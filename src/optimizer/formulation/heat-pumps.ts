@@ -39,9 +39,13 @@ export function addHeatPumps(ctx: FormulationContext): HpVars[] {
       if (avail && t < keepOnSteps) lbOn = 1;
       if (t < keepOffSteps) ubOn = 0;
       if (fix) lbOn = ubOn = fix.on && avail ? 1 : 0;
+      // An operator's override wins over the minimum up/down times (a unit taken off for maintenance goes off).
+      const ov = ctx.opts.bounds?.hp?.[hp.id]?.[t];
+      if (ov) lbOn = ubOn = ov.on && avail ? 1 : 0;
+      const fixedKw = ov ? (ov.on ? ov.heatKw : null) : fix?.on ? fix.heatKw : null;
       const integer = t < (ctx.opts.integerSteps ?? n);
       const u = b.addVar(`u_${hp.id}_${t}`, lbOn, Math.max(lbOn, ubOn), integer ? "binary" : "continuous");
-      const q = fix && fix.on && avail ? b.addVar(`q_${hp.id}_${t}`, fix.heatKw, fix.heatKw) : b.addVar(`q_${hp.id}_${t}`, 0, hp.heatMaxKw);
+      const q = fixedKw !== null && avail ? b.addVar(`q_${hp.id}_${t}`, fixedKw, fixedKw) : b.addVar(`q_${hp.id}_${t}`, 0, hp.heatMaxKw);
       const s = b.addVar(`start_${hp.id}_${t}`, 0, 1);
       const cop = cops[t]![i]!;
       v.on.push(u);
@@ -64,19 +68,20 @@ export function addHeatPumps(ctx: FormulationContext): HpVars[] {
 
       // Ramp: up by R per step (a start may jump to minimum load), down by R unless stopping.
       const rampKw = hp.rampKwPerMin * dtH[t]! * 60;
-      if (rampKw < hp.heatMaxKw) {
+      // Where an override dictates the unit, its ramp and minimum times are the PLC's business, not the plan's.
+      if (rampKw < hp.heatMaxKw && !ov) {
         const prevQ = t === 0 ? null : v.heat[t - 1]!;
         const q0 = st.on ? st.heatKw : 0;
         b.addCon(`hprampup_${hp.id}_${t}`, hp.id, prevQ === null ? [[q, 1], [s, -hp.heatMinKw]] : [[q, 1], [prevQ, -1], [s, -hp.heatMinKw]], "<=", rampKw + (prevQ === null ? q0 : 0));
         b.addCon(`hprampdown_${hp.id}_${t}`, hp.id, prevQ === null ? [[q, -1], [u, hp.heatMaxKw]] : [[prevQ, 1], [q, -1], [u, hp.heatMaxKw]], "<=", rampKw + hp.heatMaxKw - (prevQ === null ? q0 : 0));
       }
       // Minimum up time: a start in the last U steps keeps the unit on; minimum down time likewise for stops.
-      if (needStarts) {
+      if (needStarts && !ov) {
         const terms: [number, number][] = [[u, -1]];
         for (let k = upFrom[t]!; k <= t; k++) terms.push([v.start[k]!, 1]);
         b.addCon(`hpminup_${hp.id}_${t}`, hp.id, terms, "<=", 0);
       }
-      if (needStops) {
+      if (needStops && !ov) {
         const terms: [number, number][] = [[u, 1]];
         for (let k = downFrom[t]!; k <= t; k++) terms.push([stops[k]!, 1]);
         b.addCon(`hpmindown_${hp.id}_${t}`, hp.id, terms, "<=", 1);

@@ -1,4 +1,4 @@
-import type { FormulationContext } from "./context.ts";
+import { narrowed, type FormulationContext } from "./context.ts";
 
 /** Heat sold to the network: at most its forecast demand and the contract limit; paid at the sale price. */
 export function addNetwork(ctx: FormulationContext): number[] {
@@ -6,7 +6,8 @@ export function addNetwork(ctx: FormulationContext): number[] {
   const sold: number[] = [];
   for (let t = 0; t < n; t++) {
     const maxKw = Math.max(0, Math.min(f.dhDemandKw[t]!, m.network.contractMaxKw));
-    const v = b.addVar(`dh_sold_${t}`, 0, maxKw);
+    const [lo, hi] = narrowed(0, maxKw, ctx.opts.bounds?.dhSoldKw?.[t]);
+    const v = b.addVar(`dh_sold_${t}`, lo, hi);
     b.addObj(v, (m.economics.heatSaleEurPerMwh / 1000) * dtH[t]!);
     ctx.hotLoop[t]!.push([v, -1]);
     sold.push(v);

@@ -1,5 +1,5 @@
 import { chillerCapacityAtKw, chillerEerAt, dumpCapacityKw } from "../../model/plant-model.ts";
-import { fixedAt, type FormulationContext } from "./context.ts";
+import { fixedAt, narrowed, type FormulationContext } from "./context.ts";
 
 export interface RejectVars {
   dump: number[];
@@ -18,8 +18,9 @@ export function addReject(ctx: FormulationContext): RejectVars {
       dumpMax = Math.min(dumpMax, ctx.opts.fixes?.dumpMaxKw ?? Infinity);
       chillerMax = Math.min(chillerMax, ctx.opts.fixes?.chillerMaxKw ?? Infinity);
     }
-    const dump = b.addVar(`dump_${t}`, 0, dumpMax);
-    const chl = b.addVar(`chiller_${t}`, 0, chillerMax);
+    const bd = ctx.opts.bounds;
+    const dump = b.addVar(`dump_${t}`, ...narrowed(0, dumpMax, bd?.dumpKw?.[t]));
+    const chl = b.addVar(`chiller_${t}`, ...narrowed(0, chillerMax, bd?.chillerKw?.[t]));
     b.addObj(dump, -m.dryCoolers.fanFraction * ctx.elecEurPerKwh[t]! * dtH[t]!);
     b.addObj(chl, -(ctx.elecEurPerKwh[t]! / chillerEerAt(m, outC)) * dtH[t]!);
     ctx.cooling[t]!.push([dump, 1], [chl, 1]);
