@@ -41,7 +41,7 @@ beforeAll(async () => {
   // Re-planned every 30 plant min (2.5 s wall): at 720× a 15-min period is 1.25 s of wall clock, less than a solve
   // may take while the rest of the test suite loads the machine, and the daemon would rightly call the plan overdue.
   cfg.control = { ...cfg.control, ioPeriodS: 60, replanS: 1800 };
-  cfg.http = { host: "127.0.0.1", port: await freePort() };
+  cfg.http = { ...cfg.http, host: "127.0.0.1", port: await freePort() };
   running = await runDaemon(cfg, { clock: { nowMs: () => plant.plantNowMs(), rate: SPEED }, logDestination: pino.destination({ dest: join(dir, "daemon.log"), sync: true }) });
   running.daemon.plans$.subscribe((p) => plans.set(p.madeAtMs, p));
   // After every cycle: what the PLCs act on, against the step of the plan the cycle followed, found here by time.

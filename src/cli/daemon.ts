@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import pino from "pino";
 import { InputError } from "../config/errors.ts";
 import { loadDaemonConfig, type DaemonConfig } from "../config/daemon-config.ts";
@@ -62,7 +62,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   let simStartMs: number | undefined;
   if (existsSync(cfg.history.file)) {
     const { openReadableHistory } = await import("../store/history.ts");
-    const h = openReadableHistory(cfg.history.file);
+    const h = openReadableHistory(cfg.history.file, { anyVersion: true });
     const last = h.reader.lastCycle();
     h.close();
     if (last && last.timeMs >= Date.now()) simStartMs = Math.ceil((last.timeMs + 1) / 60_000) * 60_000;
@@ -90,7 +90,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   const logFile = join(dataDir, "daemon.log");
   let running: RunningDaemon;
   try {
-    running = await runDaemon(cfg, { clock: { nowMs: () => plant.plantNowMs(), rate: speed }, logDestination: pino.destination({ dest: logFile, sync: false }) });
+    running = await runDaemon(cfg, { clock: { nowMs: () => plant.plantNowMs(), rate: speed }, logDestination: pino.destination({ dest: logFile, sync: false }), demoUsers: true });
   } catch (e) {
     await plant.stop();
     throw e;
@@ -99,6 +99,8 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   console.log(`chaleur demo: ${cfg.model.name}, simulated plant at ${speed}× (an hour of plant in ${(60 / speed).toFixed(1)} min)`);
   console.log(`  plant     OPC UA ${plant.opcua.endpointUrl}, PLCs on Modbus 127.0.0.1:${modbusPort}–${modbusPort + cfg.maps.length - 1} (watchdogs in real seconds)`);
   console.log(`  daemon    ${health}   (mode, plan age, links)`);
+  console.log(`  HMI       ${health.replace("/api/health", "/")}   (log in as one of these demo users; passwords are new at each start)`);
+  for (const u of running.demoUsers) console.log(`              ${u.username.padEnd(9)} ${u.password}`);
   console.log(`  log       ${logFile}   (JSON lines: mode changes, plans, failures)`);
   console.log(`  history   ${cfg.history.file}   (SQLite; \`chaleur export --db\` gives timeseries.csv)`);
   console.log("  Ctrl-C stops the plant and the daemon.");

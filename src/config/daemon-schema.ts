@@ -34,9 +34,16 @@ const http = z
   .object({
     host: z.string().min(1).default("127.0.0.1"),
     port: z.number().int().min(1).max(65535).default(8080),
+    /** HTTPS: PEM certificate and key files, relative to this file (both or neither). */
+    tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
+    /** How long a login lasts (wall hours). */
+    session_h: num.positive().max(24 * 30).default(12),
+    /** Failed logins per user name or address before further tries wait out the window. */
+    login_max_failures: z.number().int().min(1).max(100).default(5),
+    login_window_min: num.positive().max(24 * 60).default(15),
   })
   .strict()
-  .default({ host: "127.0.0.1", port: 8080 });
+  .default({ host: "127.0.0.1", port: 8080, session_h: 12, login_max_failures: 5, login_window_min: 15 });
 
 const HISTORY_DEFAULTS = { raw_days: 30, means_days: 1825, forecast_days: 400 };
 

@@ -15,14 +15,16 @@ export interface PlanStore {
   gapPct: number | null;
   /** The last planning attempt that gave no usable plan, if it came after the plan in store. */
   lastFailure: { atMs: number; message: string } | null;
+  /** The operators' overrides the plan was made around. */
+  overrideIds: number[];
 }
 
 export function emptyPlanStore(): PlanStore {
-  return { plan: null, madeAtMs: -Infinity, trigger: null, solver: null, solveMs: null, gapPct: null, lastFailure: null };
+  return { plan: null, madeAtMs: -Infinity, trigger: null, solver: null, solveMs: null, gapPct: null, lastFailure: null, overrideIds: [] };
 }
 
-export function storePlan(_prev: PlanStore, plan: Plan, atMs: number, info: { trigger: string; solver: string; solveMs: number; gapPct: number | null }): PlanStore {
-  return { plan, madeAtMs: atMs, trigger: info.trigger, solver: info.solver, solveMs: info.solveMs, gapPct: info.gapPct, lastFailure: null };
+export function storePlan(_prev: PlanStore, plan: Plan, atMs: number, info: { trigger: string; solver: string; solveMs: number; gapPct: number | null; overrideIds?: number[] }): PlanStore {
+  return { plan, madeAtMs: atMs, trigger: info.trigger, solver: info.solver, solveMs: info.solveMs, gapPct: info.gapPct, lastFailure: null, overrideIds: info.overrideIds ?? [] };
 }
 
 export function storeFailure(prev: PlanStore, atMs: number, message: string): PlanStore {

@@ -12,14 +12,20 @@ import { emptyEstimateMemory, estimate, safeSetpoints, type EstimateTag } from "
 import { follow, type FollowConfig } from "../control/follow.ts";
 import { emptyPlanStore, planAgeS, storeFailure, storePlan, type PlanStore } from "../control/plan-store.ts";
 import { plantForecast } from "../forecast/plant-forecast.ts";
-import { MEASURED_AS, type DaemonForecast } from "../forecast/daemon-forecast.ts";
+import { MEASURED_AS } from "../forecast/daemon-forecast.ts";
 import type { DaemonForecaster } from "./forecasts.ts";
 import type { Recorder } from "../report/record.ts";
-import { stepBoundsMs } from "../optimizer/plan-grid.ts";
-import type { ForecastFacts } from "../store/types.ts";
 import type { DaemonHistory } from "./history-port.ts";
 import type { ResumeState } from "./resume.ts";
+import { forecastFacts, fromPlant } from "./forecast-facts.ts";
 import { cycleRecord, registersFor, replanReason, type ReplanThresholds } from "./phases.ts";
+import { overrideStatus, type Override } from "../ops/overrides.ts";
+import { applyOverrides, overrideBounds } from "../ops/override-bounds.ts";
+
+/** The operators' overrides not yet over (active or scheduled), as the cycle sees them. */
+export interface OverrideSource {
+  pending(nowMs: number): readonly Override[];
+}
 
 /**
  * The owner of the cycle (DESIGN §4): read → estimate → plan (on a worker, when due) → follow → clamp → write →
@@ -48,6 +54,8 @@ export interface DaemonDeps {
   resume?: ResumeState;
   /** Learned and filed forecasts; without it, the plant's arrays or the model's profiles (plantForecast). */
   forecaster?: DaemonForecaster;
+  /** Operators' overrides: bounds of every plan and the last word on every write. */
+  overrides?: OverrideSource;
   clock: DaemonClock;
   log: Logger;
   control: {
@@ -76,6 +84,13 @@ export interface DaemonStatus {
   /** The registers written by the last cycle, and when the plan it followed was made (null: none followed). */
   written: Record<string, number>;
   followedPlanMadeAtMs: number | null;
+  opcuaError: string | null;
+  /** Each PLC's last write problem (null error and no mismatches: fine). */
+  plcDetail: Record<string, { error: string | null; mismatches: string[] }>;
+  planFailuresInARow: number;
+  lastPlanFailure: string | null;
+  /** Overrides that shaped the last cycle's writes. */
+  overridesApplied: number[];
 }
 
 /** How long (wall) a starting daemon waits for its first measurements before it writes safe values. */
@@ -112,6 +127,9 @@ export class Daemon {
   #resumed = false;
   /** The last cycle's samples: the age of a value a plan holds when nothing better is known. */
   #lastSamples: ReadonlyMap<string, Sample> = new Map();
+  /** The overrides pending at the last cycle (ids and status): a change asks for a plan at once. */
+  #overrideKey = "";
+  #overridePlanDue = false;
 
   constructor(d: DaemonDeps) {
     this.#d = d;
@@ -133,6 +151,11 @@ export class Daemon {
       plcs: Object.fromEntries(d.maps.map((p) => [p.plc, "down"])),
       written: {},
       followedPlanMadeAtMs: null,
+      opcuaError: null,
+      plcDetail: Object.fromEntries(d.maps.map((p) => [p.plc, { error: null, mismatches: [] }])),
+      planFailuresInARow: 0,
+      lastPlanFailure: null,
+      overridesApplied: [],
     });
     if (d.resume) {
       this.#planStore = d.resume.planStore;
@@ -150,6 +173,15 @@ export class Daemon {
 
   get forecast(): PlanForecast | null {
     return this.#forecast;
+  }
+
+  /** The last cycle's estimate of the plant (null before the first, or in safe). */
+  get observation(): Observation | null {
+    return this.#prevObs;
+  }
+
+  get samples(): ReadonlyMap<string, Sample> {
+    return this.#lastSamples;
   }
 
   start(): void {
@@ -228,6 +260,10 @@ export class Daemon {
     let cause: string;
     let sp;
     let followed: number | null = null;
+    const overrides = d.overrides?.pending(nowMs) ?? [];
+    const overrideKey = overrides.map((o) => `${o.id}:${overrideStatus(o, nowMs)}`).join(",");
+    if (overrideKey !== this.#overrideKey) this.#overridePlanDue = this.status$.value.cycles > 0 || overrides.length > 0;
+    this.#overrideKey = overrideKey;
     if (est.estimate.kind === "safe") {
       mode = "safe";
       cause = est.estimate.reason;
@@ -237,8 +273,9 @@ export class Daemon {
       // plan (async, when due)
       // A resumed plan is followed while this run's first plan is made (the plant may have changed meanwhile).
       const resumed = this.#resumed && this.status$.value.cycles === 0;
-      const reason = this.#stopping || this.#planInFlightNow ? null : resumed ? "restart" : replanReason(this.#planStore, this.#forecast, this.#prevObs, obs, nowMs, this.#thresholds, d.model.network.contractMaxKw);
+      const reason = this.#stopping || this.#planInFlightNow ? null : resumed ? "restart" : this.#overridePlanDue ? "override" : replanReason(this.#planStore, this.#forecast, this.#prevObs, obs, nowMs, this.#thresholds, d.model.network.contractMaxKw);
       if (reason) {
+        this.#overridePlanDue = false;
         this.#planRequests.next({ obs, trigger: reason });
         // At a first start the first plan is awaited (bounded by the solve limit): the first write is then a plan's
         // step, not the rule's, so starting does not bump the plant.
@@ -250,9 +287,10 @@ export class Daemon {
       if (mode !== "rule") followed = this.#planStore.madeAtMs;
       this.#prevObs = obs;
     }
-    // overrides: none yet (the operators' issue adds them here, before the clamp)
+    // overrides: the operators' word over the plan's (and the rule's), before the clamp
+    const ov = applyOverrides(sp, overrides.filter((o) => overrideStatus(o, nowMs) === "active"), mode === "safe");
     // clamp
-    const out = registersFor(d.model, d.maps, sp, mode);
+    const out = registersFor(d.model, d.maps, ov.setpoints, mode);
     const clampKey = out.clamps.join("; ");
     if (clampKey && clampKey !== this.#lastClamps) d.log.warn({ event: "clamp", clamps: out.clamps }, `setpoints clamped: ${clampKey}`);
     this.#lastClamps = clampKey;
@@ -268,7 +306,7 @@ export class Daemon {
     const prevMode = this.status$.value.cycles === 0 ? "starting" : this.status$.value.mode;
     if (prevMode !== mode) d.history?.modeChange({ timeMs: nowMs, from: prevMode, to: mode, cause });
     d.history?.cycle({ timeMs: nowMs, samples, record, cause, planMadeAtMs: followed, reports, cycleMs: performance.now() - t0 });
-    this.#publish(mode, cause, nowMs, reports, out.registers, performance.now() - t0, followed);
+    this.#publish(mode, cause, nowMs, reports, out.registers, performance.now() - t0, followed, ov.applied);
   }
 
   get #planInFlightNow(): boolean {
@@ -288,13 +326,16 @@ export class Daemon {
         if (pf.sources[q].source === "last known" && s) pf.sources[q].why = `${pf.sources[q].why ?? ""}; held at ${s.value} measured ${Math.max(0, Math.round((obs.timeMs - s.sourceMs) / 1000))} s before`;
       }
       const req = planRequest(d.control.tuning, d.control.grid, this.#planStore, obs, pf.forecast);
+      const overrides = d.overrides?.pending(obs.timeMs) ?? [];
+      if (overrides.length) req.options.bounds = overrideBounds(d.model, overrides, pf.forecast.startMs, pf.forecast.stepsS);
       let failure: string | null = null;
       d.history?.forecasts(forecastFacts(pf));
       try {
         const r = await d.planner.plan(req);
         d.history?.plan({ madeAtMs: obs.timeMs, trigger, status: r.status, objectiveEur: r.objectiveEur, solver: r.solver, solveMs: r.solveMs, gapPct: r.gapPct, message: r.plan ? null : r.message, plan: r.plan });
         if (r.plan) {
-          this.#planStore = storePlan(this.#planStore, r.plan, obs.timeMs, { trigger, solver: r.solver, solveMs: r.solveMs, gapPct: r.gapPct });
+          this.#planStore = storePlan(this.#planStore, r.plan, obs.timeMs, { trigger, solver: r.solver, solveMs: r.solveMs, gapPct: r.gapPct, overrideIds: overrides.map((o) => o.id) });
+          this.#setStatus({ planFailuresInARow: 0, lastPlanFailure: null });
           this.#forecast = pf.forecast;
           this.plans$.next(this.#planStore);
           d.log.info({ event: "plan", trigger, status: r.status, objective_eur: round2(r.objectiveEur ?? 0), solve_ms: Math.round(r.solveMs), forecast: Object.fromEntries(Object.entries(pf.sources).map(([k, v]) => [k, v.source])) }, `plan (${trigger}): ${r.status}, ${round2(r.objectiveEur ?? 0)} € over ${d.control.grid.length} steps, ${Math.round(r.solveMs)} ms`);
@@ -305,6 +346,7 @@ export class Daemon {
       }
       if (failure !== null) {
         this.#planStore = storeFailure(this.#planStore, obs.timeMs, failure);
+        this.#setStatus({ planFailuresInARow: this.status$.value.planFailuresInARow + 1, lastPlanFailure: failure });
         d.log.warn({ event: "plan_failed", trigger, reason: failure }, `plan (${trigger}) failed: ${failure}`);
       }
     } finally {
@@ -324,13 +366,15 @@ export class Daemon {
     return Number.isFinite(a) ? Math.round(a) : null;
   }
 
-  #publish(mode: Mode, cause: string, nowMs: number, reports: WriteReport[], written: Record<string, number>, ms: number, followedPlanMadeAtMs: number | null): void {
+  #publish(mode: Mode, cause: string, nowMs: number, reports: WriteReport[], written: Record<string, number>, ms: number, followedPlanMadeAtMs: number | null, overridesApplied: number[]): void {
     const d = this.#d;
     const prev = this.status$.value;
     const from = prev.cycles === 0 ? "starting" : prev.mode;
     if (from !== mode) d.log[mode === "optimal" ? "info" : "warn"]({ event: "mode", from, to: mode, cause }, `mode ${from} → ${mode}: ${cause}`);
     const plcs = { ...prev.plcs };
+    const plcDetail = { ...prev.plcDetail };
     for (const r of reports) {
+      plcDetail[r.plc] = { error: r.ok ? null : (r.error ?? null), mismatches: r.mismatches };
       const up = r.ok ? "up" : "down";
       const why = r.ok ? "" : (r.error ?? `read back differs: ${r.mismatches.join(", ")}`);
       // One line per new reason, not one per cycle while a PLC stays down: the Modbus client's backoff wording
@@ -344,26 +388,12 @@ export class Daemon {
     const link = d.measurements.status();
     const opcua = link.connected ? "up" : "down";
     if (opcua !== prev.opcua && prev.cycles > 0) d.log[link.connected ? "info" : "warn"]({ event: link.connected ? "opcua_up" : "opcua_down", error: link.lastError }, link.connected ? "OPC UA connected" : `OPC UA down: ${link.lastError ?? "no connection"}`);
-    this.status$.next({ ...prev, mode, modeCause: cause, plantTimeMs: nowMs, lastCycleAtMs: Date.now(), lastCycleMs: ms, cycles: prev.cycles + 1, planAgeS: this.#ageS(), opcua, plcs, written, followedPlanMadeAtMs });
+    this.status$.next({ ...prev, mode, modeCause: cause, plantTimeMs: nowMs, lastCycleAtMs: Date.now(), lastCycleMs: ms, cycles: prev.cycles + 1, planAgeS: this.#ageS(), opcua, opcuaError: link.connected ? null : (link.lastError ?? "no connection"), plcs, plcDetail, written, followedPlanMadeAtMs, overridesApplied });
   }
 
   #setStatus(p: Partial<DaemonStatus>): void {
     this.status$.next({ ...this.status$.value, ...p });
   }
-}
-
-/** The plant's arrays or the model's profiles, as a daemon forecast (IT heat by persistence). */
-function fromPlant(pf: ReturnType<typeof plantForecast>): DaemonForecast {
-  const q = pf.source === "plant" ? { source: "plant" } : { source: "model", why: pf.why ?? "no forecast arrays" };
-  return { forecast: pf.forecast, sources: { it_heat_kw: { source: "model", why: "persistence" }, dh_demand_kw: q, outdoor_temp_c: q, solar_w_m2: q, price_el_eur_mwh: q } };
-}
-
-/** The forecast a plan was made on, per quantity, for the history (scored later against what happened). */
-function forecastFacts(df: DaemonForecast): ForecastFacts[] {
-  const f = df.forecast;
-  const boundsMs = stepBoundsMs(f.startMs, f.stepsS);
-  const values: Record<keyof DaemonForecast["sources"], number[]> = { it_heat_kw: f.itHeatKw, dh_demand_kw: f.dhDemandKw, outdoor_temp_c: f.outdoorTempC, price_el_eur_mwh: f.priceElEurPerMwh, solar_w_m2: f.solarWm2 };
-  return (Object.keys(values) as (keyof typeof values)[]).map((k) => ({ issuedMs: f.startMs, quantity: k, source: df.sources[k].source, ...(df.sources[k].why ? { why: df.sources[k].why } : {}), boundsMs, values: values[k] }));
 }
 
 function round2(x: number): number {

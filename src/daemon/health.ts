@@ -1,4 +1,3 @@
-import Fastify, { type FastifyInstance } from "fastify";
 import type { DaemonStatus } from "./cycle.ts";
 
 /**
@@ -34,15 +33,4 @@ export function healthBody(s: DaemonStatus, nowWallMs: number, ioPeriodWallMs: n
     connections: { opcua: s.opcua, plcs: s.plcs },
     version,
   };
-}
-
-export async function startHealthServer(o: { host: string; port: number; status: () => DaemonStatus; ioPeriodWallMs: number; version: string }): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
-  // 503 when down, so that an ordinary HTTP monitor alarms without parsing the body.
-  app.get("/api/health", async (_req, reply) => {
-    const body = healthBody(o.status(), Date.now(), o.ioPeriodWallMs, o.version);
-    return reply.code(body.status === "down" ? 503 : 200).send(body);
-  });
-  await app.listen({ host: o.host, port: o.port });
-  return app;
 }

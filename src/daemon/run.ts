@@ -7,10 +7,14 @@ import type { DaemonConfig } from "../config/daemon-config.ts";
 import { opcuaPassword } from "../config/wire-config.ts";
 import type { PlantMeasurementPort } from "../io/opcua/port.ts";
 import type { SetpointPort } from "../io/types.ts";
-import { KpiAccumulator } from "../report/record.ts";
+import { KpiAccumulator, timeseriesColumns } from "../report/record.ts";
 import { openWritableHistory, type WritableHistory } from "../store/history.ts";
 import { Daemon, type DaemonClock } from "./cycle.ts";
-import { startHealthServer } from "./health.ts";
+import { startApiServer } from "../api/server.ts";
+import { ApiError, type ApiDeps } from "../api/context.ts";
+import { LoginLimiter, Sessions } from "../api/auth.ts";
+import { Operations } from "./operations.ts";
+import { ensureUsers, type DemoUser } from "./users.ts";
 import { WorkerPlanner } from "./worker-planner.ts";
 import type { Planner } from "../control/planner.ts";
 import { daemonDepsFrom } from "./wiring.ts";
@@ -27,6 +31,9 @@ export interface RunningDaemon {
   totals: KpiAccumulator;
   health: FastifyInstance;
   history: WritableHistory;
+  ops: Operations;
+  /** The demo's users and their passwords (made for this run); empty on a real install. */
+  demoUsers: DemoUser[];
   log: Logger;
   /** Graceful stop: planning stops, the cycle in flight finishes, setpoints stay on the PLCs, sessions close. */
   stop(): Promise<void>;
@@ -38,6 +45,16 @@ export interface DaemonRunOptions {
   logDestination?: pino.DestinationStream;
   /** Wraps the planner (benchmarks and tests that shape the requests); default the worker planner itself. */
   wrapPlanner?: (p: Planner) => Planner;
+  /** Make a viewer, operator, engineer and admin with fresh random passwords (the demo; never on a plant). */
+  demoUsers?: boolean;
+}
+
+function readTls(cfg: DaemonConfig, field: "cert" | "key", file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new InputError(cfg.file, `http.tls.${field}`, `a readable PEM ${field === "cert" ? "certificate" : "private key"} file`, `${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 /** Whether `host:port` can be listened on, as an InputError naming the config field otherwise. */
@@ -64,11 +81,32 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
   const history = openWritableHistory(cfg.history.file, { startedWallMs: Date.now(), pid: process.pid, version: VERSION, config: cfg.file, model: cfg.model.name, modelJson: JSON.stringify(cfg.model) }, { rawDays: cfg.history.rawDays, meansDays: cfg.history.meansDays, forecastDays: cfg.history.forecastDays });
   let daemonRef: Daemon | null = null;
   let health: FastifyInstance;
+  const ops = new Operations({ model: cfg.model, store: history.ops, nowMs: clock.nowMs, log, criticalTags: [...deps.tags.keys()].filter((t) => t.startsWith("dc.")) });
+  let demoUsers: DemoUser[];
   try {
-    health = await startHealthServer({ host: cfg.http.host, port: cfg.http.port, status: () => daemonRef!.status$.value, ioPeriodWallMs: (cfg.control.ioPeriodS * 1000) / clock.rate, version: VERSION });
+    demoUsers = await ensureUsers(history.ops, ops, log, { demo: o.demoUsers ?? false, env: process.env });
+    const tls = cfg.http.tls ? { cert: readTls(cfg, "cert", cfg.http.tls.certFile), key: readTls(cfg, "key", cfg.http.tls.keyFile) } : null;
+    const api: ApiDeps = {
+      get daemon() {
+        if (!daemonRef) throw new ApiError(503, "chaleur is starting");
+        return daemonRef;
+      },
+      ops,
+      store: history.ops,
+      reader: history.reader,
+      columns: timeseriesColumns(cfg.model),
+      sessions: new Sessions(history.ops, cfg.http.sessionH * 3600_000),
+      limiter: new LoginLimiter({ maxFailures: cfg.http.loginMaxFailures, windowMs: cfg.http.loginWindowMin * 60_000 }),
+      nowMs: clock.nowMs,
+      ioPeriodWallMs: (cfg.control.ioPeriodS * 1000) / clock.rate,
+      version: VERSION,
+      log,
+      secure: tls !== null,
+    };
+    health = await startApiServer(api, { host: cfg.http.host, port: cfg.http.port, tls }).catch((e) => httpError(cfg, e));
   } catch (e) {
     history.close();
-    httpError(cfg, e);
+    throw e;
   }
   // Loaded here: node-opcua takes seconds to import, which the offline commands should not pay.
   const { createOpcuaMeasurementPort } = await import("../io/opcua/client.ts");
@@ -104,8 +142,19 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
   // Drop-folder files are read on the wall clock's polls; a rejected file is one warning with its file and line.
   const drop = cfg.forecastSources.dropFolder ? new DropFolder({ dir: cfg.forecastSources.dropFolder, nowMs: clock.nowMs, pollS: cfg.forecastSources.dropPollS, onProblem: (p) => log.warn({ event: "drop_file_rejected", file: p.file, line: p.line, problem: p.message }, p.message) }) : null;
   const forecaster = daemonForecaster({ model: cfg.model, nowMs, seed: (tag, fromMs, toMs) => history.reader.hourlyMeans(tag, fromMs, toMs), ...(drop ? { drop } : {}) });
-  const daemon = new Daemon({ ...deps, measurements, setpoints, planner, recorder: totals, history: sqliteHistory(history), resume, forecaster, clock, log });
+  const daemon = new Daemon({ ...deps, measurements, setpoints, planner, recorder: totals, history: sqliteHistory(history), resume, forecaster, overrides: ops, clock, log });
   daemonRef = daemon;
+  // After each cycle, overrides that ran out leave and alarms follow the plant; a failure here never stops control.
+  let seenCycles = 0;
+  const opsSub = daemon.status$.subscribe((s) => {
+    if (s.cycles === seenCycles) return;
+    seenCycles = s.cycles;
+    try {
+      ops.afterCycle(s, daemon.samples);
+    } catch (e) {
+      log.error({ event: "operations_failed", error: (e as Error).message }, `alarms/overrides housekeeping failed: ${(e as Error).message}`);
+    }
+  });
   // systemd (Type=notify): READY after the first cycle, WATCHDOG after each, STATUS on mode changes.
   const systemd = new SystemdNotifier({ log });
   const systemdSub = notifySystemd(daemon.status$, systemd);
@@ -142,9 +191,12 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
     totals,
     health,
     history,
+    ops,
+    demoUsers,
     log,
     async stop() {
       systemdSub.unsubscribe();
+      opsSub.unsubscribe();
       await systemd.stopping();
       stopping = true;
       wake();

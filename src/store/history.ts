@@ -4,6 +4,7 @@ import { HistoryWriter } from "./writer.ts";
 import { DEFAULT_RETENTION, Retention, type RetentionConfig, type SliceResult } from "./retention.ts";
 import type { RunInfo } from "./types.ts";
 import { scoreDueForecasts } from "./scoring.ts";
+import { OpsStore } from "./ops-store.ts";
 
 /** The daemon's history: one writer, its reader, its retention, over one SQLite file. */
 export interface WritableHistory {
@@ -12,6 +13,8 @@ export interface WritableHistory {
   writer: HistoryWriter;
   reader: HistoryReader;
   retention: Retention;
+  /** Users, sessions, overrides, alarms and the audit log (the operators' side of the same file). */
+  ops: OpsStore;
   /** Housekeeping after a cycle (retention slices, scoring forecasts whose horizon has passed), within a wall-time budget. */
   idle(nowMs: number, budgetMs: number): SliceResult;
   /** Scores up to maxRows forecasts whose horizon has passed; returns how many. */
@@ -32,6 +35,7 @@ export function openWritableHistory(file: string, run: RunInfo, retention: Reten
       writer,
       reader,
       retention: r,
+      ops: new OpsStore(h.db),
       idle: (nowMs, budgetMs) => {
         const t0 = performance.now();
         const slice = r.slice(nowMs, budgetMs);
@@ -51,7 +55,8 @@ export function openWritableHistory(file: string, run: RunInfo, retention: Reten
   }
 }
 
-export function openReadableHistory(file: string): { reader: HistoryReader; close(): void } {
-  const h = openHistoryForReading(file);
+/** `anyVersion`: an older schema too (its cycles are readable since version 1; the daemon upgrades it when it opens it). */
+export function openReadableHistory(file: string, o: { anyVersion?: boolean } = {}): { reader: HistoryReader; close(): void } {
+  const h = openHistoryForReading(file, o);
   return { reader: new HistoryReader(h.db), close: () => h.close() };
 }

@@ -132,10 +132,10 @@ export function openHistoryForWriting(file: string, o: { busyTimeoutMs?: number 
 }
 
 /** Opens an existing history read-only (export, report; beside a running daemon). */
-export function openHistoryForReading(file: string): OpenedHistory {
+export function openHistoryForReading(file: string, o: { anyVersion?: boolean } = {}): OpenedHistory {
   if (!existsSync(file)) throw new InputError(file, "", "a history database", "no such file");
   const version = check(file, false);
-  if (version < SCHEMA_VERSION) throw new InputError(file, "", `a history of schema version ${SCHEMA_VERSION}`, `it is version ${version}; start the daemon on it once to upgrade it`);
+  if (version < SCHEMA_VERSION && !o.anyVersion) throw new InputError(file, "", `a history of schema version ${SCHEMA_VERSION}`, `it is version ${version}; start the daemon on it once to upgrade it`);
   let db: Database.Database;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });

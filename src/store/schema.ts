@@ -47,6 +47,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   `,
+  // 3: users and sessions (passwords as scrypt hashes, session tokens as SHA-256: the file never holds a secret
+  // that logs in); why an override was cleared; an alarm's whole state (JSON) beside its indexed columns
+  `
+  CREATE TABLE users (username TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created_ms INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, kind TEXT NOT NULL, csrf TEXT NOT NULL, created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL) WITHOUT ROWID;
+  ALTER TABLE overrides ADD COLUMN clear_reason TEXT;
+  CREATE INDEX overrides_expiry ON overrides (expiry_ms);
+  ALTER TABLE alarms ADD COLUMN detail TEXT;
+  CREATE INDEX alarms_state ON alarms (state);
+  CREATE INDEX audit_time ON audit (time_ms);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

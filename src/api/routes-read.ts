@@ -1,0 +1,130 @@
+import type { FastifyInstance } from "fastify";
+import { filter, map, merge, type Subscription } from "rxjs";
+import { alarmBody, auditBody, auditCsv, overrideBody, planBody, stateBody } from "./views.ts";
+import { ApiError, authenticate, parse, type ApiDeps } from "./context.ts";
+import { AllQuery, AuditQuery, HistoryQuery } from "./schemas.ts";
+
+const H = 3600_000;
+/** A history query spans at most a year (15-min means beyond the raw window: 35,000 rows at most to thin). */
+const MAX_HISTORY_MS = 366 * 24 * H;
+
+export function stateNow(d: ApiDeps) {
+  return stateBody(d.daemon.status$.value, d.daemon.samples, { overridesActive: d.ops.activeCount(d.nowMs()), alarms: d.ops.alarmCounts() });
+}
+
+export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
+  app.get("/api/me", async (req) => {
+    const s = authenticate(d, req, "viewer", false);
+    return { username: s.username, role: s.role, csrf_token: s.kind === "cookie" ? s.csrf : null, expires_at: new Date(s.expiresMs).toISOString() };
+  });
+
+  app.get("/api/state", async (req) => {
+    authenticate(d, req, "viewer", false);
+    return stateNow(d);
+  });
+
+  app.get("/api/plan", async (req) => {
+    authenticate(d, req, "viewer", false);
+    const body = planBody(d.daemon.planStore, d.nowMs());
+    if (!body) throw new ApiError(404, "no plan yet: chaleur is starting, or has none it may follow (see the mode)");
+    return body;
+  });
+
+  app.get("/api/history", async (req) => {
+    authenticate(d, req, "viewer", false);
+    const q = parse(HistoryQuery, req.query, "query");
+    const toMs = q.to ? Date.parse(q.to) : d.nowMs();
+    const fromMs = q.from ? Date.parse(q.from) : toMs - 6 * H;
+    if (!(fromMs < toMs)) throw new ApiError(400, "query.from: expected a time before query.to");
+    if (toMs - fromMs > MAX_HISTORY_MS) throw new ApiError(400, "query: at most 366 days per query");
+    const wanted = q.columns ? q.columns.split(",").map((c) => c.trim()).filter(Boolean) : null;
+    const unknown = (wanted ?? []).filter((n) => !d.columns.includes(n));
+    if (unknown.length) throw new ApiError(400, `query.columns: unknown column${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} (known: ${d.columns.join(", ")})`);
+    const maxPoints = q.max_points ?? 2000;
+    const times: number[] = [];
+    const rows: (number | null)[][] = [];
+    let names: string[] | null = null;
+    for (const c of d.reader.cycles(fromMs, toMs)) {
+      names ??= wanted ?? c.names;
+      const idx = names.map((n) => c.names.indexOf(n));
+      times.push(c.timeMs);
+      rows.push(idx.map((i) => (i < 0 || !Number.isFinite(c.values[i]!) ? null : c.values[i]!)));
+    }
+    return { columns: ["time", ...(names ?? wanted ?? d.columns)], rows: thin(times, rows, maxPoints) };
+  });
+
+  app.get("/api/override-targets", async (req) => {
+    authenticate(d, req, "viewer", false);
+    return d.ops.targets().map((t) => ({ target: t.target, label: t.label, kinds: t.kinds.map((k) => ({ kind: k.kind, label: k.label, unit: k.unit, min: k.min, max: k.max })) }));
+  });
+
+  app.get("/api/overrides", async (req) => {
+    authenticate(d, req, "viewer", false);
+    const q = parse(AllQuery, req.query, "query");
+    const now = d.nowMs();
+    return d.ops.overrides(q.all === "true").map((o) => overrideBody(o, now));
+  });
+
+  app.get("/api/alarms", async (req) => {
+    authenticate(d, req, "viewer", false);
+    const q = parse(AllQuery, req.query, "query");
+    return d.ops.alarms(q.all === "true").map(alarmBody);
+  });
+
+  app.get("/api/audit", async (req, reply) => {
+    authenticate(d, req, "viewer", false);
+    const q = parse(AuditQuery, req.query, "query");
+    const entries = d.store.audit(q.from ? Date.parse(q.from) : 0, q.to ? Date.parse(q.to) : Number.MAX_SAFE_INTEGER);
+    if (q.format === "csv") return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="chaleur-audit.csv"').send(auditCsv(entries));
+    return entries.map(auditBody);
+  });
+
+  app.get("/api/users", async (req) => {
+    authenticate(d, req, "admin", false);
+    return d.store.users().map((u) => ({ username: u.username, role: u.role, created: new Date(u.createdMs).toISOString() }));
+  });
+
+  // Server-sent events: each cycle's state, each plan, each override, alarm and audit change.
+  app.get("/api/events", (req, reply) => {
+    const s = authenticate(d, req, "viewer", false);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
+    const send = (type: string, data: unknown) => {
+      if (s.expiresMs <= Date.now()) return res.end();
+      res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    send("state", stateNow(d));
+    let lastCycle = d.daemon.status$.value.cycles;
+    const sub: Subscription = merge(
+      d.daemon.status$.pipe(
+        filter((st) => st.cycles !== lastCycle),
+        map((st) => ((lastCycle = st.cycles), { type: "state", data: stateNow(d) })),
+      ),
+      d.daemon.plans$.pipe(map((p) => ({ type: "plan", data: planBody(p, d.nowMs()) }))),
+      d.ops.events$.pipe(map((e) => ({ type: e.type, data: e.type === "alarm" ? alarmBody(e.data) : e.type === "audit" ? auditBody(e.data) : { action: e.data.action, override: overrideBody(e.data.override, d.nowMs()) } }))),
+    ).subscribe((e) => send(e.type, e.data));
+    // A comment line now and then keeps proxies and browsers from timing the stream out.
+    const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
+    res.on("close", () => {
+      clearInterval(keepAlive);
+      sub.unsubscribe();
+    });
+  });
+}
+
+/** At most maxPoints rows: consecutive rows averaged in equal groups (a min/max band is the chart's business). */
+function thin(times: number[], rows: (number | null)[][], maxPoints: number): (string | number | null)[][] {
+  const group = Math.max(1, Math.ceil(rows.length / maxPoints));
+  const out: (string | number | null)[][] = [];
+  for (let k = 0; k < rows.length; k += group) {
+    const slice = rows.slice(k, k + group);
+    const width = slice[0]!.length;
+    const means = Array.from({ length: width }, (_, j) => {
+      const vs = slice.map((r) => r[j]).filter((v): v is number => v !== null);
+      return vs.length ? Math.round((vs.reduce((a, v) => a + v, 0) / vs.length) * 1000) / 1000 : null;
+    });
+    out.push([new Date(times[k]!).toISOString(), ...means]);
+  }
+  return out;
+}

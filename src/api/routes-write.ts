@@ -1,0 +1,106 @@
+import type { FastifyInstance } from "fastify";
+import { alarmBody, overrideBody } from "./views.ts";
+import { ApiError, authenticate, parse, SESSION_COOKIE, type ApiDeps } from "./context.ts";
+import { ClearBody, IdParams, LoginBody, OverrideBody, ShelveBody, UserBody, UserParams } from "./schemas.ts";
+import { hashPassword, passwordProblem, verifyPassword } from "./auth.ts";
+import type { Role } from "../ops/roles.ts";
+
+/** A password hash no password matches, checked when the user does not exist, so both cases take as long. */
+let decoyHash: Promise<string> | null = null;
+
+export function registerWriteRoutes(app: FastifyInstance, d: ApiDeps): void {
+  app.post("/api/login", async (req, reply) => {
+    const b = parse(LoginBody, req.body, "body");
+    const waitS = d.limiter.retryAfterS(b.username, req.ip);
+    if (waitS > 0) {
+      reply.header("retry-after", String(waitS));
+      throw new ApiError(429, `too many failed logins for this user or address: try again in ${waitS} s`);
+    }
+    const u = d.store.user(b.username);
+    decoyHash ??= hashPassword("not a password anyone has");
+    const ok = await verifyPassword(b.password, u?.passwordHash ?? (await decoyHash));
+    if (!u || !ok) {
+      d.limiter.failed(b.username, req.ip);
+      d.ops.audit({ actor: b.username, action: "login.failed", target: req.ip, oldValue: null, newValue: null, reason: u ? "wrong password" : "no such user" });
+      throw new ApiError(401, "wrong user name or password");
+    }
+    d.limiter.succeeded(b.username);
+    const { token, row } = d.sessions.create(u.username, b.bearer ? "bearer" : "cookie");
+    d.ops.audit({ actor: u.username, action: "login", target: req.ip, oldValue: null, newValue: b.bearer ? "bearer token" : "session", reason: null });
+    const body = { username: u.username, role: u.role, csrf_token: b.bearer ? null : row.csrf, expires_at: new Date(row.expiresMs).toISOString() };
+    if (b.bearer) return { ...body, token };
+    reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: "strict", secure: d.secure, path: "/", expires: new Date(row.expiresMs) });
+    return body;
+  });
+
+  app.post("/api/logout", async (req, reply) => {
+    const s = authenticate(d, req, "viewer", true);
+    d.sessions.end(s.tokenHash);
+    d.ops.audit({ actor: s.username, action: "logout", target: req.ip, oldValue: null, newValue: null, reason: null });
+    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    return reply.code(204).send();
+  });
+
+  app.post("/api/overrides", async (req, reply) => {
+    const s = authenticate(d, req, "operator", true);
+    const b = parse(OverrideBody, req.body, "body");
+    const now = d.nowMs();
+    const startMs = b.start ? Date.parse(b.start) : undefined;
+    const expiryMs = b.expiry ? Date.parse(b.expiry) : (startMs ?? now) + b.duration_min! * 60_000;
+    const o = d.ops.createOverride(s, { target: b.target, kind: b.kind, value: b.value, startMs, expiryMs, reason: b.reason }, { forecast: d.daemon.forecast, observation: d.daemon.observation });
+    // A cycle now: the override is written at once and the plan remade around it.
+    d.daemon.kick();
+    return reply.code(201).send(overrideBody(o, now));
+  });
+
+  app.delete("/api/overrides/:id", async (req) => {
+    const s = authenticate(d, req, "operator", true);
+    const { id } = parse(IdParams, req.params, "path");
+    const b = parse(ClearBody, req.body, "body");
+    const o = d.ops.clearOverride(s, id, b.reason ?? null);
+    d.daemon.kick();
+    return overrideBody(o, d.nowMs());
+  });
+
+  app.post("/api/alarms/:id/ack", async (req) => {
+    const s = authenticate(d, req, "operator", true);
+    const { id } = parse(IdParams, req.params, "path");
+    parse(ClearBody, req.body, "body");
+    return alarmBody(d.ops.ack(s, id));
+  });
+
+  app.post("/api/alarms/:id/shelve", async (req) => {
+    const s = authenticate(d, req, "operator", true);
+    const { id } = parse(IdParams, req.params, "path");
+    const b = parse(ShelveBody, req.body, "body");
+    return alarmBody(d.ops.shelve(s, id, b.duration_min, b.reason));
+  });
+
+  app.post("/api/alarms/:id/unshelve", async (req) => {
+    const s = authenticate(d, req, "operator", true);
+    const { id } = parse(IdParams, req.params, "path");
+    parse(ClearBody, req.body, "body");
+    return alarmBody(d.ops.unshelve(s, id));
+  });
+
+  app.post("/api/users", async (req, reply) => {
+    const s = authenticate(d, req, "admin", true);
+    const b = parse(UserBody, req.body, "body");
+    const weak = passwordProblem(b.password);
+    if (weak) throw new ApiError(400, `body.password: ${weak}`);
+    const before = d.store.user(b.username);
+    d.store.putUser(b.username, b.role as Role, await hashPassword(b.password), Date.now());
+    d.ops.audit({ actor: s.username, action: before ? "user.update" : "user.add", target: b.username, oldValue: before?.role ?? null, newValue: b.role, reason: null });
+    return reply.code(before ? 200 : 201).send({ username: b.username, role: b.role });
+  });
+
+  app.delete("/api/users/:username", async (req) => {
+    const s = authenticate(d, req, "admin", true);
+    const { username } = parse(UserParams, req.params, "path");
+    if (username === s.username) throw new ApiError(409, "an admin cannot remove themselves (another admin can)");
+    const before = d.store.user(username);
+    if (!before || !d.store.removeUser(username)) throw new ApiError(404, `no user '${username}'`);
+    d.ops.audit({ actor: s.username, action: "user.remove", target: username, oldValue: before.role, newValue: null, reason: null });
+    return { username, removed: true };
+  });
+}

@@ -1,0 +1,215 @@
+import { Subject } from "rxjs";
+import type { Logger } from "pino";
+import type { PlantModel } from "../model/plant-model.ts";
+import type { PlanForecast } from "../optimizer/plan-types.ts";
+import type { Observation } from "../control/types.ts";
+import type { Sample } from "../io/types.ts";
+import type { OpsStore, AuditEntry } from "../store/ops-store.ts";
+import { comfortMaxC, comfortMinC } from "../config/comfort.ts";
+import { activeAt, describeOverride, draftOverride, OverrideRefusal, overrideStatus, overrideTargets, pending, type Override, type OverrideRequest } from "../ops/overrides.ts";
+import { coolingCheck } from "../ops/cooling-check.ts";
+import { ackAlarm, alarmConditions, shelveAlarm, stepAlarms, unshelveAlarm, type Alarm } from "../ops/alarms.ts";
+import type { Role } from "../ops/roles.ts";
+import type { DaemonStatus, OverrideSource } from "./cycle.ts";
+
+/**
+ * The operators' side of the running daemon: overrides (checked, stored, handed to the cycle), alarms (stepped
+ * after each cycle), and the audit log. Everything a person does goes through here, so everything is audited in
+ * one place. Times are plant time (the daemon's clock); the audit log is in the same clock as the history.
+ */
+export type OpsEvent =
+  | { type: "override"; data: { action: "created" | "cleared" | "expired"; override: Override } }
+  | { type: "alarm"; data: Alarm }
+  | { type: "audit"; data: AuditEntry };
+
+export interface Actor {
+  username: string;
+  role: Role;
+}
+
+export interface OperationsDeps {
+  model: PlantModel;
+  store: OpsStore;
+  nowMs: () => number;
+  log: Logger;
+  /** Tags whose bad quality is a medium alarm rather than a low one. */
+  criticalTags: readonly string[];
+}
+
+/** What the cooling-first check needs of the daemon now. */
+export interface PlantView {
+  forecast: PlanForecast | null;
+  observation: Observation | null;
+}
+
+export class Operations implements OverrideSource {
+  readonly events$ = new Subject<OpsEvent>();
+  readonly #d: OperationsDeps;
+  /** Overrides not cleared whose expiry had not passed when last looked at (the cycle filters by time). */
+  #overrides: Override[];
+  #alarms: Alarm[];
+  #nextAlarmId: number;
+  #mode: string | null = null;
+  #modeSinceMs: number;
+
+  constructor(d: OperationsDeps) {
+    this.#d = d;
+    const now = d.nowMs();
+    this.#overrides = d.store.overridesSince(now);
+    this.#alarms = d.store.openAlarms<Alarm>();
+    this.#nextAlarmId = d.store.maxAlarmId() + 1;
+    this.#modeSinceMs = now;
+  }
+
+  pending(nowMs: number): readonly Override[] {
+    return pending(this.#overrides, nowMs);
+  }
+
+  targets() {
+    return overrideTargets(this.#d.model);
+  }
+
+  /** Overrides not over (all = false), or the recent ones of every status, newest first. */
+  overrides(all: boolean): Override[] {
+    const now = this.#d.nowMs();
+    return all ? this.#d.store.overrides() : pending(this.#overrides, now).slice().reverse();
+  }
+
+  activeCount(nowMs: number): number {
+    return activeAt(this.#overrides, nowMs).length;
+  }
+
+  /** Checks, refuses (OverrideRefusal) or stores and audits an override; the next cycle plans around it. */
+  createOverride(who: Actor, req: OverrideRequest, view: PlantView): Override {
+    const now = this.#d.nowMs();
+    const draft = draftOverride(this.#d.model, req, who, now, this.#overrides);
+    const candidate: Override = { ...draft, id: -1, clearedMs: null, clearedBy: null, clearReason: null };
+    const f = view.forecast ? forecastFrom(view.forecast, now) : null;
+    const obs = view.observation;
+    if (!f || !obs) throw new OverrideRefusal(409, "chaleur has no forecast of the plant yet, so it cannot check that cooling comes first; try again once it plans (see the mode)");
+    const verdict = coolingCheck({ model: this.#d.model, forecast: f, storageEnergyKwh: obs.storageEnergyKwh, ghTempC: obs.ghTempC, overrides: [...this.pending(now), candidate], proposed: candidate });
+    if (!verdict.ok) {
+      this.audit({ actor: who.username, action: "override.refused", target: draft.target, oldValue: null, newValue: describeOverride(draft), reason: `${draft.reason} — refused: ${verdict.reason}` });
+      throw new OverrideRefusal(422, verdict.reason!);
+    }
+    const o = this.#d.store.insertOverride(draft);
+    this.#overrides.push(o);
+    this.audit({ actor: who.username, action: "override.set", target: o.target, oldValue: null, newValue: `#${o.id} ${describeOverride(o)} from ${iso(o.startMs)} to ${iso(o.expiryMs)}`, reason: o.reason });
+    this.#d.log.info({ event: "override_set", id: o.id, author: o.author, target: o.target, kind: o.kind, value: o.value, expiry: iso(o.expiryMs), reason: o.reason }, `override #${o.id} by ${o.author}: ${describeOverride(o)} until ${iso(o.expiryMs)} (${o.reason})`);
+    this.events$.next({ type: "override", data: { action: "created", override: o } });
+    return o;
+  }
+
+  clearOverride(who: Actor, id: number, reason: string | null): Override {
+    const now = this.#d.nowMs();
+    const o = this.#overrides.find((x) => x.id === id) ?? this.#d.store.override(id);
+    if (!o) throw new OverrideRefusal(404, `no override #${id}`);
+    const st = overrideStatus(o, now);
+    if (st === "cleared" || st === "expired") throw new OverrideRefusal(409, `override #${id} is already ${st}`);
+    const cleared = this.#d.store.clearOverride(id, who.username, reason, now);
+    this.#overrides = this.#overrides.filter((x) => x.id !== id);
+    this.audit({ actor: who.username, action: "override.clear", target: o.target, oldValue: `#${o.id} ${describeOverride(o)} until ${iso(o.expiryMs)}`, newValue: null, reason });
+    this.#d.log.info({ event: "override_cleared", id, by: who.username }, `override #${id} cleared by ${who.username}`);
+    this.events$.next({ type: "override", data: { action: "cleared", override: cleared } });
+    return cleared;
+  }
+
+  alarms(all: boolean): Alarm[] {
+    return all ? this.#d.store.alarms<Alarm>() : this.#alarms.slice();
+  }
+
+  alarmCounts(): { active: number; unacked: number } {
+    return { active: this.#alarms.filter((a) => a.active).length, unacked: this.#alarms.filter((a) => a.state === "unack" || a.state === "rtn_unack").length };
+  }
+
+  ack(who: Actor, id: number): Alarm {
+    return this.#alarmAction(ackAlarm(this.#alarms, id, who.username, this.#d.nowMs()), who, "alarm.ack", null);
+  }
+
+  shelve(who: Actor, id: number, durationMin: number, reason: string): Alarm {
+    const now = this.#d.nowMs();
+    return this.#alarmAction(shelveAlarm(this.#alarms, id, who.username, now + durationMin * 60_000, reason, now), who, "alarm.shelve", reason);
+  }
+
+  unshelve(who: Actor, id: number): Alarm {
+    return this.#alarmAction(unshelveAlarm(this.#alarms, id, who.username, this.#d.nowMs()), who, "alarm.unshelve", null);
+  }
+
+  #alarmAction(r: { alarms: Alarm[]; changed: Alarm }, who: Actor, action: string, reason: string | null): Alarm {
+    const before = this.#alarms.find((a) => a.id === r.changed.id);
+    this.#alarms = r.alarms;
+    this.#d.store.saveAlarm(r.changed);
+    this.audit({ actor: who.username, action, target: `alarm #${r.changed.id} ${r.changed.code} ${r.changed.source}`, oldValue: before?.state ?? null, newValue: r.changed.state + (r.changed.shelvedUntilMs ? ` until ${iso(r.changed.shelvedUntilMs)}` : ""), reason });
+    this.events$.next({ type: "alarm", data: r.changed });
+    return r.changed;
+  }
+
+  /** After each cycle: overrides whose time is over leave (audited once), and alarms follow the plant. */
+  afterCycle(s: DaemonStatus, samples: ReadonlyMap<string, Sample>): void {
+    const now = s.plantTimeMs;
+    const over = this.#overrides.filter((o) => overrideStatus(o, now) === "expired");
+    if (over.length) {
+      this.#overrides = this.#overrides.filter((o) => !over.includes(o));
+      for (const o of over) {
+        this.audit({ actor: "chaleur", action: "override.expire", target: o.target, oldValue: `#${o.id} ${describeOverride(o)}`, newValue: null, reason: `expired at ${iso(o.expiryMs)}` });
+        this.#d.log.info({ event: "override_expired", id: o.id }, `override #${o.id} (${describeOverride(o)}) expired`);
+        this.events$.next({ type: "override", data: { action: "expired", override: o } });
+      }
+    }
+    if (s.mode !== this.#mode) {
+      this.#mode = s.mode;
+      this.#modeSinceMs = now;
+    }
+    const m = this.#d.model;
+    const good = (tag: string) => {
+      const x = samples.get(tag);
+      return x && x.quality === "good" ? x.value : null;
+    };
+    const conds = alarmConditions({
+      nowMs: now,
+      mode: s.mode,
+      modeCause: s.modeCause,
+      modeSinceMs: this.#modeSinceMs,
+      opcua: s.opcua,
+      opcuaError: s.opcuaError,
+      plcs: Object.fromEntries(Object.entries(s.plcs).map(([plc, up]) => [plc, { up: up === "up", error: s.plcDetail[plc]?.error ?? null, mismatches: s.plcDetail[plc]?.mismatches ?? [] }])),
+      samples,
+      criticalTags: this.#d.criticalTags,
+      greenhouse: m.greenhouse ? { tempC: good("gh.temp_c"), minC: comfortMinC(m, now), maxC: comfortMaxC(m), damageC: m.greenhouse.comfort.damageC } : null,
+      storage: m.storage ? { energyKwh: good("storage.energy_kwh"), capacityKwh: m.storage.capacityKwh } : null,
+      dhDemandKw: good("dh.demand_kw"),
+      dhSoldKw: good("dh.sold_kw"),
+      planFailuresInARow: s.planFailuresInARow,
+      lastPlanFailure: s.lastPlanFailure,
+    });
+    const r = stepAlarms(this.#alarms, conds, now, () => this.#nextAlarmId++);
+    this.#alarms = r.alarms;
+    if (r.changed.length) {
+      this.#d.store.saveAlarms(r.changed);
+      for (const a of r.changed) {
+        this.events$.next({ type: "alarm", data: a });
+        if (a.state === "unack" && a.raisedMs === now) this.#d.log.warn({ event: "alarm", id: a.id, code: a.code, source: a.source, priority: a.priority }, `alarm #${a.id} (${a.priority}) ${a.message}`);
+      }
+    }
+  }
+
+  audit(e: Omit<AuditEntry, "id" | "timeMs">): AuditEntry {
+    const entry = this.#d.store.appendAudit({ ...e, timeMs: this.#d.nowMs() });
+    this.events$.next({ type: "audit", data: entry });
+    return entry;
+  }
+}
+
+/** The forecast's steps from the one holding `nowMs` on (a plan made minutes ago covers a past step or two). */
+function forecastFrom(f: PlanForecast, nowMs: number): PlanForecast | null {
+  let startMs = f.startMs;
+  let k = 0;
+  while (k < f.n && startMs + f.stepsS[k]! * 1000 <= nowMs) startMs += f.stepsS[k++]! * 1000;
+  if (k >= f.n) return null;
+  const cut = <T>(a: readonly T[]) => a.slice(k);
+  return { startMs, stepsS: cut(f.stepsS), n: f.n - k, itHeatKw: cut(f.itHeatKw), outdoorTempC: cut(f.outdoorTempC), solarWm2: cut(f.solarWm2), priceElEurPerMwh: cut(f.priceElEurPerMwh), dhDemandKw: cut(f.dhDemandKw), hpAvailable: f.hpAvailable.map(cut) };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16) + "Z";
+}

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeApiRig, PASSWORD, type ApiRig, type Auth } from "./api-rig.ts";
+
+/**
+ * The API's gatekeeping on every mutating route, and its answers to bad input: always a 4xx with a message,
+ * never a 500, never a crash. Over a real loopback socket, in front of the daemon's core and a real SQLite store.
+ */
+let a: ApiRig;
+let viewer: Auth;
+let operator: Auth;
+let admin: Auth;
+const override = { target: "hp2", kind: "fixed", value: 400, duration_min: 60, reason: "API test" };
+
+beforeAll(async () => {
+  a = await makeApiRig();
+  await a.cycles(3);
+  [viewer, operator, admin] = [await a.login("viewer"), await a.login("operator"), await a.login("admin")];
+}, 120_000);
+afterAll(async () => {
+  await a?.close();
+});
+
+const MUTATING: { method: string; path: string; body?: unknown; role: "operator" | "admin" }[] = [
+  { method: "POST", path: "/api/overrides", body: override, role: "operator" },
+  { method: "DELETE", path: "/api/overrides/1", body: {}, role: "operator" },
+  { method: "POST", path: "/api/alarms/1/ack", body: {}, role: "operator" },
+  { method: "POST", path: "/api/alarms/1/shelve", body: { duration_min: 30, reason: "x" }, role: "operator" },
+  { method: "POST", path: "/api/alarms/1/unshelve", body: {}, role: "operator" },
+  { method: "POST", path: "/api/users", body: { username: "newbie", password: "a long password", role: "viewer" }, role: "admin" },
+  { method: "DELETE", path: "/api/users/viewer", body: {}, role: "admin" },
+];
+
+describe("every mutating route", () => {
+  it.each(MUTATING)("$method $path: 401 without login, 403 below $role, 403 with the cookie but no CSRF token", async (r) => {
+    const anon = await a.call(r.method, r.path, { body: r.body });
+    expect(anon.status).toBe(401);
+    expect(anon.body.error).toMatch(/log in/);
+    const low = await a.call(r.method, r.path, { body: r.body, auth: r.role === "admin" ? operator : viewer });
+    expect(low.status).toBe(403);
+    expect(low.body.error).toMatch(new RegExp(`needs the ${r.role} role`));
+    const noCsrf = await a.call(r.method, r.path, { body: r.body, auth: { cookie: (r.role === "admin" ? admin : operator).cookie! } });
+    expect(noCsrf.status).toBe(403);
+    expect(noCsrf.body.error).toMatch(/x-csrf-token/);
+    const wrongCsrf = await a.call(r.method, r.path, { body: r.body, auth: { cookie: (r.role === "admin" ? admin : operator).cookie!, csrf: viewer.csrf! } });
+    expect(wrongCsrf.status).toBe(403);
+  });
+  it("a forged or expired token is 401, a malformed Authorization header too", async () => {
+    expect((await a.call("GET", "/api/state", { auth: { token: "not-a-token" } })).status).toBe(401);
+    expect((await a.call("GET", "/api/state", { headers: { authorization: "Basic abc" } })).status).toBe(401);
+    expect((await a.call("GET", "/api/state", { auth: { cookie: "chaleur_session=forged" } })).status).toBe(401);
+  });
+  it("a bearer token needs no CSRF token; a viewer reads everything", async () => {
+    const tok = await a.bearer("operator");
+    const r = await a.call("POST", "/api/overrides", { body: { ...override, target: "gh_boost", kind: "limit", value: 100 }, auth: tok });
+    expect(r.status).toBe(201);
+    expect((await a.call("DELETE", `/api/overrides/${r.body.id}`, { body: { reason: "done" }, auth: tok })).status).toBe(200);
+    for (const p of ["/api/state", "/api/plan", "/api/history", "/api/overrides?all=true", "/api/alarms", "/api/audit", "/api/override-targets", "/api/me"]) {
+      const res = await a.call("GET", p, { auth: viewer });
+      expect([p, res.status]).toEqual([p, 200]);
+    }
+    expect((await a.call("GET", "/api/users", { auth: viewer })).status).toBe(403);
+  });
+});
+
+describe("bad input to POST /api/overrides gets a 4xx with a message, never a 500", () => {
+  const cases: [string, { body?: unknown; raw?: string; headers?: Record<string, string> }, number, RegExp][] = [
+    ["malformed JSON", { raw: '{"target": "hp1",' }, 400, /not valid JSON|JSON/],
+    ["a JSON array", { body: [1, 2] }, 400, /body/],
+    ["wrong types", { body: { ...override, value: "400", duration_min: "sixty" } }, 400, /body\.value: .*expected number/],
+    ["an unknown field", { body: { ...override, expiry_time: "2030-01-01T00:00:00Z" } }, 400, /unknown field 'expiry_time'/],
+    ["no reason", { body: { ...override, reason: undefined } }, 400, /body\.reason/],
+    ["an out-of-range value", { body: { ...override, value: 5000 } }, 400, /expected \d+(\.\d)?–650 kW/],
+    ["a negative value", { body: { ...override, value: -5 } }, 400, /expected/],
+    ["an expiry in the past", { body: { ...override, duration_min: undefined, expiry: "2020-01-01T00:00:00Z" } }, 400, /expiry: .* is in the past/],
+    ["a date that is not a date", { body: { ...override, duration_min: undefined, expiry: "tomorrow" } }, 400, /ISO 8601/],
+    ["an operator asking for two days", { body: { ...override, duration_min: 48 * 60 } }, 400, /at most 24 h/],
+    ["an unknown target", { body: { ...override, target: "boiler" } }, 400, /target: expected one of/],
+    ["a body over 1 MB", { raw: JSON.stringify({ ...override, reason: "x".repeat(1_100_000) }) }, 413, /larger than 1024 kB/],
+    ["text instead of JSON", { raw: "target=hp1", headers: { "content-type": "text/plain" } }, 415, /application\/json/],
+  ];
+  it.each(cases)("%s", async (_name, c, status, message) => {
+    const body = c.body && typeof c.body === "object" && !Array.isArray(c.body) ? Object.fromEntries(Object.entries(c.body).filter(([, v]) => v !== undefined)) : c.body;
+    const r = await a.call("POST", "/api/overrides", { ...c, ...(body !== undefined ? { body } : {}), auth: operator });
+    expect(r.status).toBe(status);
+    expect(r.body.error).toMatch(message);
+  });
+  it("bad ids, queries and bodies elsewhere are 4xx too, and the daemon still answers", async () => {
+    expect((await a.call("DELETE", "/api/overrides/abc", { body: {}, auth: operator })).status).toBe(400);
+    expect((await a.call("DELETE", "/api/overrides/99999", { body: {}, auth: operator })).status).toBe(404);
+    expect((await a.call("POST", "/api/alarms/99999/ack", { body: {}, auth: operator })).status).toBe(404);
+    expect((await a.call("POST", "/api/alarms/1/shelve", { body: { duration_min: 5000, reason: "x" }, auth: operator })).status).toBe(400);
+    expect((await a.call("GET", "/api/history?from=yesterday", { auth: viewer })).status).toBe(400);
+    expect((await a.call("GET", "/api/history?columns=nope", { auth: viewer })).body.error).toMatch(/unknown column nope/);
+    expect((await a.call("GET", "/api/overrides?all=maybe", { auth: viewer })).status).toBe(400);
+    expect((await a.call("POST", "/api/users", { body: { username: "x", password: "short", role: "god" }, auth: admin })).status).toBe(400);
+    expect((await a.call("GET", "/api/nothing-here", { auth: viewer })).status).toBe(404);
+    await a.cycles(1);
+    expect((await a.call("GET", "/api/health")).status).toBeLessThan(500);
+  });
+});
+
+describe("logging in", () => {
+  it("sets an HttpOnly SameSite=Strict cookie, and logout ends the session", async () => {
+    const r = await a.call("POST", "/api/login", { body: { username: "viewer", password: PASSWORD } });
+    expect(r.headers.get("set-cookie")).toMatch(/chaleur_session=.*HttpOnly.*SameSite=Strict/i);
+    const auth = { cookie: r.headers.get("set-cookie")!.split(";")[0]!, csrf: r.body.csrf_token };
+    expect((await a.call("POST", "/api/logout", { body: {}, auth })).status).toBe(204);
+    expect((await a.call("GET", "/api/state", { auth })).status).toBe(401);
+  });
+  it("refuses a wrong password, then holds the limit even for the right one, over a bounded loop", async () => {
+    const statuses: number[] = [];
+    for (let k = 0; k < 8; k++) statuses.push((await a.call("POST", "/api/login", { body: { username: "engineer", password: `guess ${k}` } })).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429, 429]);
+    const right = await a.call("POST", "/api/login", { body: { username: "engineer", password: PASSWORD } });
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Another user at the same address still logs in: the address's own limit is higher (a shared control room).
+    expect((await a.call("POST", "/api/login", { body: { username: "operator", password: PASSWORD } })).status).toBe(200);
+    // Failed logins are audited.
+    const audit = (await a.call("GET", "/api/audit", { auth: viewer })).body as { action: string; actor: string }[];
+    expect(audit.filter((e) => e.action === "login.failed" && e.actor === "engineer").length).toBeGreaterThanOrEqual(5);
+  }, 60_000);
+});
+
+describe("the OpenAPI description", () => {
+  it("lists every route with its request schema from the validators", async () => {
+    const r = await a.call("GET", "/api/openapi.json");
+    expect(r.body.openapi).toBe("3.1.0");
+    for (const p of ["/api/state", "/api/plan", "/api/history", "/api/events", "/api/overrides", "/api/alarms/{id}/shelve", "/api/audit", "/api/users"]) expect(Object.keys(r.body.paths)).toContain(p);
+    const schema = r.body.paths["/api/overrides"].post.requestBody.content["application/json"].schema;
+    expect(schema.required).toEqual(expect.arrayContaining(["target", "kind", "reason"]));
+    expect(schema.additionalProperties).toBe(false);
+  });
+});
