@@ -136,6 +136,55 @@ function buildProgram(): Command {
       console.log(`report of ${r.cycles} cycles: ${r.file}`);
     });
 
+  const override = program.command("override").description("Operators' overrides through the daemon's API (token in $CHALEUR_TOKEN, or --user with $CHALEUR_PASSWORD)");
+  const client = (c: Command) => c.option("--url <url>", "the daemon's HTTP address", process.env.CHALEUR_URL ?? "http://127.0.0.1:8080").option("--user <name>", "log in as this user (password in $CHALEUR_PASSWORD)");
+  client(override.command("set").description("Override a setpoint, a unit's mode or a limit for a while, with a reason (refused if it would break cooling first)"))
+    .requiredOption("--target <name>", "hp1, hp2, dh_sold, gh_boost, gh_direct, dry_coolers, chiller")
+    .requiredOption("--kind <kind>", "off | lockout | fixed (heat pumps); setpoint | limit (the others)")
+    .option("--value <kW>", "kW for fixed, setpoint and limit")
+    .option("--for <duration>", "how long: 90m, 2h, 1h30m (operators: at most 24 h)")
+    .option("--until <time>", "or until an ISO 8601 time")
+    .option("--start <time>", "start later (ISO 8601); default now")
+    .requiredOption("--reason <text>", "why, and who asked")
+    .action(async (o) => {
+      const { overrideSet } = await import("./override.ts");
+      console.log(await overrideSet(o));
+    });
+  client(override.command("list").description("Overrides pending (--all: also past ones)"))
+    .option("--all", "also expired and cleared overrides")
+    .action(async (o) => {
+      const { overrideList } = await import("./override.ts");
+      console.log(await overrideList(o));
+    });
+  client(override.command("clear").description("Clear an override early").argument("<id>", "the override's number"))
+    .option("--reason <text>", "why")
+    .action(async (id: string, o) => {
+      const { overrideClear } = await import("./override.ts");
+      console.log(await overrideClear({ ...o, id }));
+    });
+
+  const users = program.command("users").description("Users of the daemon's API and HMI (kept in its history file)");
+  users
+    .command("add")
+    .description("Add a user or change one's role and password (password in $CHALEUR_NEW_PASSWORD)")
+    .option("--config <file>", "the daemon's config (its history file holds the users)")
+    .option("--db <file>", "or the history file itself")
+    .requiredOption("--username <name>", "user name")
+    .requiredOption("--role <role>", "viewer | operator | engineer | admin")
+    .action(async (o: { config?: string; db?: string; username: string; role: string }) => {
+      const { usersAdd } = await import("./users.ts");
+      console.log(await usersAdd(o));
+    });
+  users
+    .command("list")
+    .description("Users and their roles")
+    .option("--config <file>", "the daemon's config")
+    .option("--db <file>", "or the history file itself")
+    .action(async (o: { config?: string; db?: string }) => {
+      const { usersList } = await import("./users.ts");
+      console.log(usersList(o));
+    });
+
   program
     .command("validate")
     .description("Check a plant model, scenario, PLC register map or wire config; prints a summary or one line naming the problem")
