@@ -123,6 +123,31 @@ describe("logging in", () => {
   }, 60_000);
 });
 
+describe("the live stream", () => {
+  it("sends the state at once, then each cycle's state and each override as server-sent events", { timeout: 60_000 }, async () => {
+    const tok = await a.bearer("operator");
+    const ctl = new AbortController();
+    const res = await fetch(`${a.url}/api/events`, { headers: { authorization: `Bearer ${tok.token}` }, signal: ctl.signal });
+    expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    let text = "";
+    const readUntil = async (re: RegExp) => {
+      while (!re.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    };
+    await readUntil(/event: state\ndata: \{.*"mode"/);
+    await a.cycles(1);
+    await readUntil(/event: state[\s\S]*event: state/);
+    const r = await a.call("POST", "/api/overrides", { body: { ...override, target: "gh_direct", kind: "limit", value: 10 }, auth: tok });
+    await readUntil(/event: override\ndata: \{"action":"created"/);
+    await readUntil(/event: audit\ndata: .*override\.set/);
+    ctl.abort();
+    await a.call("DELETE", `/api/overrides/${r.body.id}`, { body: {}, auth: tok });
+  });
+  it("is refused without a login", async () => {
+    expect((await a.call("GET", "/api/events")).status).toBe(401);
+  });
+});
+
 describe("the OpenAPI description", () => {
   it("lists every route with its request schema from the validators", async () => {
     const r = await a.call("GET", "/api/openapi.json");
