@@ -85,6 +85,8 @@ export async function startApiServer(d: ApiDeps, o: ApiServerOptions): Promise<F
   const files = staticFiles();
   const index = files.get("/hmi/index.html");
   app.get("/", async (_req, reply) => (index ? reply.type(index.type).send(index.body) : reply.code(404).send({ error: "the HMI is not installed" })));
+  // Browsers ask for it on their own; the HMI has none, and a 404 would be an error in every console.
+  app.get("/favicon.ico", async (_req, reply) => reply.code(204).send());
   app.get("/hmi/*", async (req, reply) => {
     const f = files.get(req.url.split("?")[0]!);
     return f ? reply.type(f.type).header("cache-control", "no-cache").send(f.body) : sendError(reply, 404, `no file ${req.url}`);
