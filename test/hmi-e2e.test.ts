@@ -15,12 +15,14 @@ import { freePort } from "../src/io/free-port.ts";
  * The operators' HMI in a real browser (Debian's headless Chromium driven by playwright-core) against the daemon
  * and sim-plant over real sockets (OPC UA SignAndEncrypt, three Modbus TCP PLCs), the plant at 60× with the daemon
  * on its clock, as `npm start` runs them. What a PLC acts on is read from it over Modbus by a client of the test's
- * own. The screenshots in docs/ are taken here.
+ * own. The screenshots in docs/screenshots are taken here.
  */
 const CHROMIUM = "/usr/bin/chromium";
 const SPEED = 60;
 const root = resolve(import.meta.dirname, "..");
-const shots = join(root, "docs", "screenshots");
+// The screenshots in docs/ are refreshed with CHALEUR_SCREENSHOTS=1; otherwise they go to the test's temporary folder
+// (taking them still checks that every screen renders), so `npm test` leaves the work tree as it was.
+let shots = join(root, "docs", "screenshots");
 
 let dir: string;
 let plant: SimPlant;
@@ -33,6 +35,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
   setLogLevel(LogLevel.Error);
   dir = mkdtempSync(join(tmpdir(), "chaleur-e2e-"));
+  if (!process.env.CHALEUR_SCREENSHOTS) shots = join(dir, "shots");
   const cfg = loadDaemonConfig("config/chaleur-demo.yaml");
   plant = await startSimPlant({ model: cfg.model, plcMaps: cfg.maps, opcuaPort: 0, modbusPort: 0, speed: SPEED, dataDir: join(dir, "plant"), users: [{ username: "chaleur", password: "e2e-test" }], autoAcceptCertificates: true, tickMs: 100, sourceTime: "plant" });
   process.env[cfg.wire.opcua.passwordEnv ?? "CHALEUR_OPCUA_PASSWORD"] = "e2e-test";
@@ -140,6 +143,8 @@ describe("the HMI in a browser", () => {
 
   it("a viewer has no override controls, and the API refuses one with 403", { timeout: 60_000 }, async () => {
     const page = await login("viewer", { width: 1366, height: 768 });
+    await page.waitForSelector("#measurements-table tbody tr");
+    await page.screenshot({ path: join(shots, "overview-1366x768-viewer.png") });
     await tab(page, "overrides");
     expect(await page.$("#override-submit")).toBeNull();
     expect(await page.$("#override-reason")).toBeNull();
