@@ -12,15 +12,35 @@ export function stateNow(d: ApiDeps) {
   return stateBody(d.daemon.status$.value, d.daemon.samples, { overridesActive: d.ops.activeCount(d.nowMs()), alarms: d.ops.alarmCounts() });
 }
 
+/**
+ * The state as JSON text, made once per change of the daemon's status or of the operators' side and served to
+ * every client in between: a control room's screens and scripts polling it cost the cycle's event loop little.
+ */
+function stateCache(d: ApiDeps): () => string {
+  let status: unknown = null;
+  let opsVersion = -1;
+  let text = "";
+  return () => {
+    const s = d.daemon.status$.value;
+    if (s !== status || d.ops.version !== opsVersion) {
+      status = s;
+      opsVersion = d.ops.version;
+      text = JSON.stringify(stateNow(d));
+    }
+    return text;
+  };
+}
+
 export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
   app.get("/api/me", async (req) => {
     const s = authenticate(d, req, "viewer", false);
     return { username: s.username, role: s.role, csrf_token: s.kind === "cookie" ? s.csrf : null, expires_at: new Date(s.expiresMs).toISOString() };
   });
 
-  app.get("/api/state", async (req) => {
+  const state = stateCache(d);
+  app.get("/api/state", async (req, reply) => {
     authenticate(d, req, "viewer", false);
-    return stateNow(d);
+    return reply.type("application/json; charset=utf-8").send(state());
   });
 
   app.get("/api/plan", async (req) => {

@@ -44,6 +44,8 @@ export interface PlantView {
 
 export class Operations implements OverrideSource {
   readonly events$ = new Subject<OpsEvent>();
+  /** Changes with every override, alarm or audit event (what the API's cached answers depend on). */
+  version = 0;
   readonly #d: OperationsDeps;
   /** Overrides not cleared whose expiry had not passed when last looked at (the cycle filters by time). */
   #overrides: Override[];
@@ -54,6 +56,7 @@ export class Operations implements OverrideSource {
 
   constructor(d: OperationsDeps) {
     this.#d = d;
+    this.events$.subscribe(() => this.version++);
     const now = d.nowMs();
     this.#overrides = d.store.overridesSince(now);
     this.#alarms = d.store.openAlarms<Alarm>();
