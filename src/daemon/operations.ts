@@ -59,7 +59,7 @@ export class Operations implements OverrideSource {
     this.events$.subscribe(() => this.version++);
     const now = d.nowMs();
     this.#overrides = d.store.overridesSince(now);
-    this.#alarms = d.store.openAlarms<Alarm>();
+    this.#alarms = d.store.openAlarms();
     this.#nextAlarmId = d.store.maxAlarmId() + 1;
     this.#modeSinceMs = now;
   }
@@ -118,7 +118,7 @@ export class Operations implements OverrideSource {
   }
 
   alarms(all: boolean): Alarm[] {
-    return all ? this.#d.store.alarms<Alarm>() : this.#alarms.slice();
+    return all ? this.#d.store.alarms() : this.#alarms.slice();
   }
 
   alarmCounts(): { active: number; unacked: number } {

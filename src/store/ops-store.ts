@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Override, OverrideDraft } from "../ops/overrides.ts";
 import type { Role } from "../ops/roles.ts";
+import type { Alarm } from "../ops/alarms.ts";
 import { appendAudit } from "./writer.ts";
 
 /**
@@ -32,24 +33,6 @@ export interface AuditEntry {
   oldValue: string | null;
   newValue: string | null;
   reason: string | null;
-}
-
-/** What the store needs of an alarm; the whole object is kept as JSON and given back as it was saved. */
-export interface StorableAlarm {
-  id: number;
-  code: string;
-  source: string;
-  priority: string;
-  state: string;
-  message: string;
-  action: string;
-  raisedMs: number;
-  clearedMs: number | null;
-  ackedMs: number | null;
-  ackedBy: string | null;
-  shelvedUntilMs: number | null;
-  shelvedBy: string | null;
-  shelveReason: string | null;
 }
 
 interface OverrideRowDb {
@@ -151,23 +134,23 @@ export class OpsStore {
 
   // alarms
 
-  saveAlarm(a: StorableAlarm): void {
+  saveAlarm(a: Alarm): void {
     this.#db
       .prepare("INSERT INTO alarms (id, code, source, priority, state, message, action, raised_ms, cleared_ms, acked_ms, acked_by, shelved_until_ms, shelved_by, shelve_reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, priority = excluded.priority, message = excluded.message, cleared_ms = excluded.cleared_ms, acked_ms = excluded.acked_ms, acked_by = excluded.acked_by, shelved_until_ms = excluded.shelved_until_ms, shelved_by = excluded.shelved_by, shelve_reason = excluded.shelve_reason, detail = excluded.detail")
       .run(a.id, a.code, a.source, a.priority, a.state, a.message, a.action, a.raisedMs, a.clearedMs, a.ackedMs, a.ackedBy, a.shelvedUntilMs, a.shelvedBy, a.shelveReason, JSON.stringify(a));
   }
 
-  saveAlarms(as: readonly StorableAlarm[]): void {
+  saveAlarms(as: readonly Alarm[]): void {
     if (as.length) this.#db.transaction(() => as.forEach((a) => this.saveAlarm(a)))();
   }
 
-  /** Alarms not closed (what a restarting daemon takes over). */
-  openAlarms<A extends StorableAlarm>(): A[] {
-    return (this.#db.prepare("SELECT detail FROM alarms WHERE state != 'closed' ORDER BY id").all() as { detail: string }[]).map((r) => JSON.parse(r.detail) as A);
+  /** Alarms not closed (what a restarting daemon takes over), each as it was last saved (JSON in `detail`). */
+  openAlarms(): Alarm[] {
+    return (this.#db.prepare("SELECT detail FROM alarms WHERE state != 'closed' ORDER BY id").all() as { detail: string }[]).map((r) => JSON.parse(r.detail) as Alarm);
   }
 
-  alarms<A extends StorableAlarm>(limit = 500): A[] {
-    return (this.#db.prepare("SELECT detail FROM alarms ORDER BY id DESC LIMIT ?").all(limit) as { detail: string }[]).map((r) => JSON.parse(r.detail) as A);
+  alarms(limit = 500): Alarm[] {
+    return (this.#db.prepare("SELECT detail FROM alarms ORDER BY id DESC LIMIT ?").all(limit) as { detail: string }[]).map((r) => JSON.parse(r.detail) as Alarm);
   }
 
   maxAlarmId(): number {
