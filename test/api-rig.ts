@@ -45,7 +45,7 @@ export interface Auth {
   token?: string;
 }
 
-export async function makeApiRig(o: { planner?: Planner; dir?: string; maxFailures?: number } = {}): Promise<ApiRig> {
+export async function makeApiRig(o: { planner?: Planner; dir?: string; maxFailures?: number; tls?: { cert: Buffer; key: Buffer } } = {}): Promise<ApiRig> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), "chaleur-api-"));
   const cfg = loadDaemonConfig("config/chaleur-demo.yaml");
   const history = openWritableHistory(join(dir, "history.sqlite"), { startedWallMs: Date.now(), pid: process.pid, version: "test", config: cfg.file, model: cfg.model.name });
@@ -73,11 +73,11 @@ export async function makeApiRig(o: { planner?: Planner; dir?: string; maxFailur
     ioPeriodWallMs: 10_000,
     version: "test",
     log,
-    secure: false,
+    secure: o.tls !== undefined,
   };
   const port = await freePort();
-  const app = await startApiServer(deps, { host: "127.0.0.1", port, tls: null });
-  const url = `http://127.0.0.1:${port}`;
+  const app = await startApiServer(deps, { host: "127.0.0.1", port, tls: o.tls ?? null });
+  const url = `${o.tls ? "https" : "http"}://127.0.0.1:${port}`;
   const call: ApiRig["call"] = async (method, path, c = {}) => {
     const headers: Record<string, string> = { ...(c.headers ?? {}) };
     if (c.body !== undefined || c.raw !== undefined) headers["content-type"] ??= "application/json";

@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { makeApiRig, PASSWORD, type ApiRig, type Auth } from "./api-rig.ts";
 
 /**
@@ -145,6 +150,37 @@ describe("the live stream", () => {
   });
   it("is refused without a login", async () => {
     expect((await a.call("GET", "/api/events")).status).toBe(401);
+  });
+});
+
+describe("HTTPS", () => {
+  it("serves the API over TLS when the config names a certificate, with a Secure session cookie", { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chaleur-tls-"));
+    // A self-signed certificate for 127.0.0.1, made by openssl (an independent tool; .ci/run installs it).
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+    const cert = readFileSync(join(dir, "cert.pem"));
+    const t = await makeApiRig({ tls: { cert, key: readFileSync(join(dir, "key.pem")) } });
+    try {
+      expect(t.url).toMatch(/^https:/);
+      const post = (path: string, body: unknown) =>
+        new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((done, fail) => {
+          const req = request(`${t.url}${path}`, { method: "POST", ca: cert, headers: { "content-type": "application/json" } }, (res) => {
+            let text = "";
+            res.on("data", (c: Buffer) => (text += c.toString()));
+            res.on("end", () => done({ status: res.statusCode!, headers: res.headers, body: text }));
+          });
+          req.on("error", fail);
+          req.end(JSON.stringify(body));
+        });
+      const r = await post("/api/login", { username: "viewer", password: PASSWORD });
+      expect(r.status).toBe(200);
+      expect(String(r.headers["set-cookie"])).toMatch(/HttpOnly.*Secure|Secure.*HttpOnly/i);
+      // Plain HTTP to the TLS port gets no API answer.
+      await expect(fetch(t.url.replace("https:", "http:") + "/api/health")).rejects.toThrow();
+    } finally {
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

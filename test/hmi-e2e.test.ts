@@ -133,6 +133,8 @@ describe("the HMI in a browser", () => {
     await tab(page, "audit");
     await until("the audit row", async () => (await page.textContent("#audit-table"))?.includes("CPCU asked for a steady test load"));
     expect(await page.textContent("#audit-table")).toMatch(/override\.set/);
+    // The daemon's start (its config load) is in the audit log too, with the config's hash.
+    expect(await page.textContent("#audit-table")).toMatch(/config\.load[\s\S]*sha256 [0-9a-f]{16}/);
     expect((page as Page & { jsErrors?: string[] }).jsErrors).toEqual([]);
     // Cleared from the panel: the register goes back to the plan's value.
     await tab(page, "overrides");

@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import pino, { type Logger } from "pino";
 import type { FastifyInstance } from "fastify";
 import { InputError } from "../config/errors.ts";
@@ -84,6 +85,9 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
   const ops = new Operations({ model: cfg.model, store: history.ops, nowMs: clock.nowMs, log, criticalTags: [...deps.tags.keys()].filter((t) => t.startsWith("dc.")) });
   let demoUsers: DemoUser[];
   try {
+    // Each start is a (re)load of the config: the audit log says which file and which content ran from when.
+    const configSha = createHash("sha256").update(readFileSync(cfg.file)).digest("hex").slice(0, 16);
+    ops.audit({ actor: "chaleur", action: "config.load", target: cfg.file, oldValue: null, newValue: `sha256 ${configSha}…, model ${cfg.model.name}, chaleur ${VERSION}`, reason: "daemon start" });
     demoUsers = await ensureUsers(history.ops, ops, log, { demo: o.demoUsers ?? false, env: process.env });
     const tls = cfg.http.tls ? { cert: readTls(cfg, "cert", cfg.http.tls.certFile), key: readTls(cfg, "key", cfg.http.tls.keyFile) } : null;
     const api: ApiDeps = {
