@@ -15,6 +15,8 @@ import type { Planner } from "../src/control/planner.ts";
 import { makeRig, type Rig } from "./daemon-rig.ts";
 import { timeseriesColumns } from "../src/report/record.ts";
 import { sqliteHistory } from "../src/daemon/history-port.ts";
+import { daemonDepsFrom } from "../src/daemon/wiring.ts";
+import { relaxedPlanCheck } from "../src/daemon/plan-check.ts";
 
 /**
  * The API over a real loopback socket, in front of the daemon's core stepped by hand against the in-process
@@ -45,7 +47,7 @@ export interface Auth {
   token?: string;
 }
 
-export async function makeApiRig(o: { planner?: Planner; dir?: string; maxFailures?: number; tls?: { cert: Buffer; key: Buffer } } = {}): Promise<ApiRig> {
+export async function makeApiRig(o: { planner?: Planner; dir?: string; maxFailures?: number; tls?: { cert: Buffer; key: Buffer }; checkPlan?: boolean } = {}): Promise<ApiRig> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), "chaleur-api-"));
   const cfg = loadDaemonConfig("config/chaleur-demo.yaml");
   const history = openWritableHistory(join(dir, "history.sqlite"), { startedWallMs: Date.now(), pid: process.pid, version: "test", config: cfg.file, model: cfg.model.name });
@@ -53,7 +55,7 @@ export async function makeApiRig(o: { planner?: Planner; dir?: string; maxFailur
   let opsRef: Operations | null = null;
   // The rig makes its daemon before the operations exist: the source looks them up at each cycle.
   const rig = await makeRig(o.planner, () => ({ overrides: { pending: (t: number) => opsRef?.pending(t) ?? [] }, history: sqliteHistory(history) }));
-  const ops = new Operations({ model: cfg.model, store: history.ops, nowMs: rig.nowMs, log, criticalTags: ["dc.it_heat_kw"] });
+  const ops = new Operations({ model: cfg.model, store: history.ops, nowMs: rig.nowMs, log, criticalTags: ["dc.it_heat_kw"], grid: daemonDepsFrom(cfg).control.grid, ...(o.checkPlan ? { checkPlan: relaxedPlanCheck(cfg.model) } : {}) });
   opsRef = ops;
   if (history.ops.users().length === 0) {
     const hash = await hashPassword(PASSWORD);

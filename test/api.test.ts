@@ -105,6 +105,23 @@ describe("bad input to POST /api/overrides gets a 4xx with a message, never a 50
 });
 
 describe("logging in", () => {
+  it("counts parallel guesses as they start: a burst of 12 gets at most 5 answers of 401", { timeout: 60_000 }, async () => {
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, k) => a.call("POST", "/api/login", { body: { username: "admin", password: `burst ${k}` } })));
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((x) => x === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((x) => x === 429).length).toBeGreaterThanOrEqual(7);
+    expect(statuses.every((x) => x === 401 || x === 429)).toBe(true);
+  });
+  it("a new password ends the user's sessions", { timeout: 60_000 }, async () => {
+    // The admin's session from before the burst above (which locked new logins as admin) still holds.
+    const by = admin;
+    expect((await a.call("POST", "/api/users", { body: { username: "olga", password: "first password!", role: "operator" }, auth: by })).status).toBe(201);
+    const login = await a.call("POST", "/api/login", { body: { username: "olga", password: "first password!", bearer: true } });
+    const olga = { token: login.body.token as string };
+    expect((await a.call("GET", "/api/state", { auth: olga })).status).toBe(200);
+    expect((await a.call("POST", "/api/users", { body: { username: "olga", password: "second password!", role: "operator" }, auth: by })).status).toBe(200);
+    expect((await a.call("GET", "/api/state", { auth: olga })).status).toBe(401);
+  });
   it("sets an HttpOnly SameSite=Strict cookie, and logout ends the session", async () => {
     const r = await a.call("POST", "/api/login", { body: { username: "viewer", password: PASSWORD } });
     expect(r.headers.get("set-cookie")).toMatch(/chaleur_session=.*HttpOnly.*SameSite=Strict/i);
@@ -150,6 +167,24 @@ describe("the live stream", () => {
   });
   it("is refused without a login", async () => {
     expect((await a.call("GET", "/api/events")).status).toBe(401);
+  });
+  it("ends when its login ends, and one login holds at most 4 streams", { timeout: 60_000 }, async () => {
+    const tok = await a.bearer("viewer");
+    const open = () => fetch(`${a.url}/api/events`, { headers: { authorization: `Bearer ${tok.token}` } });
+    const streams = [await open(), await open(), await open(), await open()];
+    expect(streams.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const fifth = await open();
+    expect(fifth.status).toBe(429);
+    expect(((await fifth.json()) as { error: string }).error).toMatch(/at most 4 live streams per login/);
+    expect((await a.call("POST", "/api/logout", { body: {}, auth: tok })).status).toBe(204);
+    await a.cycles(1);
+    // Each stream gives what it had, then ends.
+    for (const r of streams) {
+      const reader = r.body!.getReader();
+      let done = false;
+      for (let k = 0; k < 20 && !done; k++) done = (await reader.read()).done;
+      expect(done).toBe(true);
+    }
   });
 });
 

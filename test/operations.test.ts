@@ -1,5 +1,12 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
 import { makeApiRig, type ApiRig } from "./api-rig.ts";
+import { openWritableHistory } from "../src/store/history.ts";
+import { Operations } from "../src/daemon/operations.ts";
+import { loadModel } from "../src/config/plant-model.ts";
 
 /**
  * Overrides, alarms and the audit log through the API, against the daemon's core and the in-process simulated
@@ -100,6 +107,25 @@ describe("an override", () => {
   });
 });
 
+describe("the optimizer as the judge of an override", () => {
+  it("refuses what only the plan sees (heat the network is promised with both heat pumps out) and accepts what a plan can do", { timeout: 180_000 }, async () => {
+    const a = await makeApiRig({ checkPlan: true });
+    apiRigs.push(a);
+    await a.cycles(3);
+    const eng = await a.login("engineer");
+    for (const target of ["hp1", "hp2"]) expect((await a.call("POST", "/api/overrides", { body: { target, kind: "lockout", duration_min: 600, reason: "overhaul" }, auth: eng })).status).toBe(201);
+    // 1.5 MW to the network for 10 h with no heat pump: the store runs dry within the hour. The capacity check does
+    // not look at promised heat; the relaxation finds no plan.
+    const r = await a.call("POST", "/api/overrides", { body: { target: "dh_sold", kind: "setpoint", value: 1500, duration_min: 600, reason: "CPCU test" }, auth: eng });
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatch(/^no plan is possible with dh_sold setpoint 1500 kW in force: the optimizer finds no schedule, even relaxed/);
+    // A promise the store can keep (200 kW for an hour) passes.
+    expect((await a.call("POST", "/api/overrides", { body: { target: "dh_sold", kind: "setpoint", value: 200, duration_min: 60, reason: "CPCU test" }, auth: eng })).status).toBe(201);
+    await a.cycles(2);
+    expect(a.rig.daemon.status$.value.mode).toBe("optimal");
+  });
+});
+
 describe("alarms", () => {
   it("a PLC that stops answering raises one alarm; it is acknowledged, shelved and unshelved through the API, and every action is audited", { timeout: 180_000 }, async () => {
     const a = await makeApiRig();
@@ -156,5 +182,28 @@ describe("a restart", () => {
     // And the restarted daemon writes the override on its first cycles.
     await b.cycles(2);
     expect(register(b, "dh_sold_setpoint_kw")).toBeLessThanOrEqual(500 + 1e-6);
+  });
+});
+
+describe("an override that ends while no daemon runs", () => {
+  it("is audited as expired at the next start, once", () => {
+    const dir = mkdtempSync(join(tmpdir(), "chaleur-ops-"));
+    try {
+      const h = openWritableHistory(join(dir, "h.sqlite"), { startedWallMs: 0, pid: 1, version: "t", config: "t", model: "t" });
+      const t0 = Date.UTC(2026, 0, 13, 5);
+      h.ops.insertOverride({ target: "hp1", kind: "off", value: null, startMs: t0, expiryMs: t0 + 3600_000, reason: "night stop", author: "olga", createdMs: t0 });
+      const deps = { model: loadModel("models/paris-chapelle.yaml"), store: h.ops, log: pino({ level: "silent" }), criticalTags: [], grid: [900] };
+      new Operations({ ...deps, nowMs: () => t0 + 1800_000 });
+      expect(h.ops.audit(0, Infinity).filter((e) => e.action === "override.expire")).toHaveLength(0);
+      new Operations({ ...deps, nowMs: () => t0 + 2 * 3600_000 });
+      new Operations({ ...deps, nowMs: () => t0 + 3 * 3600_000 });
+      const expired = h.ops.audit(0, Infinity).filter((e) => e.action === "override.expire");
+      expect(expired).toHaveLength(1);
+      expect(expired[0]).toMatchObject({ actor: "chaleur", target: "hp1", oldValue: "#1 hp1 forced off" });
+      expect(expired[0]!.reason).toMatch(/while chaleur was stopped/);
+      h.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -82,24 +82,36 @@ export class Sessions {
     return u ? { username: u.username, role: u.role, kind: s.kind, csrf: s.csrf, expiresMs: s.expiresMs, tokenHash: h } : null;
   }
 
+  /** Whether a session still holds (not ended, not expired, its user still there with the same password). */
+  alive(tokenHashHex: string): boolean {
+    const s = this.#store.session(tokenHashHex);
+    return s !== null && s.expiresMs > this.#nowMs() && this.#store.user(s.username) !== null;
+  }
+
   end(tokenHashHex: string): void {
     this.#store.removeSession(tokenHashHex);
   }
 }
 
 /**
- * Failed logins per user name and per client address: after `maxFailures` for a user name (five times as many
- * for an address, which a control room's operators share) within `windowMs`, further attempts are refused (429)
- * until the window has passed, whatever the password. Kept in memory: a restart forgets them,
- * which costs an attacker a daemon restart per window — not something they can cause.
+ * Login attempts, counted as they start (so that parallel guesses cannot all slip in before the first fails) and
+ * forgiven when they succeed: after `maxFailures` for one user name from one address within `windowMs`, further
+ * attempts are refused (429) until the window has passed, whatever the password. A user name from every address
+ * gets four times as many, and an address for every user name five times as many: one person mistyping, or someone
+ * guessing from another machine, does not lock a control room's shared PC out. Kept in memory: a restart forgets
+ * them, which an attacker cannot cause. At most MAX_CHECKS_IN_FLIGHT password checks run at once (each is 32 MiB
+ * of scrypt on the thread pool): a burst beyond that is told to retry.
  */
+const USER_FACTOR = 4;
 const IP_FACTOR = 5;
+const MAX_CHECKS_IN_FLIGHT = 4;
 
 export class LoginLimiter {
-  readonly #failures = new Map<string, number[]>();
+  readonly #attempts = new Map<string, number[]>();
   readonly #max: number;
   readonly #windowMs: number;
   readonly #nowMs: () => number;
+  #inFlight = 0;
 
   constructor(o: { maxFailures: number; windowMs: number; nowMs?: () => number }) {
     this.#max = o.maxFailures;
@@ -107,25 +119,43 @@ export class LoginLimiter {
     this.#nowMs = o.nowMs ?? Date.now;
   }
 
-  /** Seconds until a login may be tried again for this user and address (0: now). */
-  retryAfterS(username: string, ip: string): number {
+  #keys(username: string, ip: string): [string, number][] {
+    return [
+      [`u+ip:${username}\u0000${ip}`, this.#max],
+      [`u:${username}`, this.#max * USER_FACTOR],
+      [`ip:${ip}`, this.#max * IP_FACTOR],
+    ];
+  }
+
+  /**
+   * Starts an attempt: null when it may go on (it is counted until `succeeded` forgives it; `done` must follow),
+   * else the seconds to wait.
+   */
+  begin(username: string, ip: string): number | null {
     const now = this.#nowMs();
     let waitMs = 0;
-    for (const [key, max] of [[`u:${username}`, this.#max], [`ip:${ip}`, this.#max * IP_FACTOR]] as const) {
-      const recent = (this.#failures.get(key) ?? []).filter((t) => now - t < this.#windowMs);
-      if (recent.length) this.#failures.set(key, recent);
-      else this.#failures.delete(key);
+    for (const [key, max] of this.#keys(username, ip)) {
+      const recent = (this.#attempts.get(key) ?? []).filter((t) => now - t < this.#windowMs);
+      if (recent.length) this.#attempts.set(key, recent);
+      else this.#attempts.delete(key);
       if (recent.length >= max) waitMs = Math.max(waitMs, recent[recent.length - max]! + this.#windowMs - now);
     }
-    return Math.ceil(waitMs / 1000);
+    if (waitMs > 0) return Math.ceil(waitMs / 1000);
+    if (this.#inFlight >= MAX_CHECKS_IN_FLIGHT) return 1;
+    this.#inFlight++;
+    for (const [key, max] of this.#keys(username, ip)) this.#attempts.set(key, [...(this.#attempts.get(key) ?? []), now].slice(-max));
+    return null;
   }
 
-  failed(username: string, ip: string): void {
-    const now = this.#nowMs();
-    for (const key of [`u:${username}`, `ip:${ip}`]) this.#failures.set(key, [...(this.#failures.get(key) ?? []), now].slice(-this.#max * IP_FACTOR));
+  /** The attempt's password check is over. */
+  done(): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
   }
 
-  succeeded(username: string): void {
-    this.#failures.delete(`u:${username}`);
+  /** A good password: this user's attempts are forgiven (the address keeps its count). */
+  succeeded(username: string, ip: string): void {
+    const [pair, user] = this.#keys(username, ip);
+    this.#attempts.delete(pair![0]);
+    this.#attempts.delete(user![0]);
   }
 }

@@ -7,6 +7,7 @@ import { AllQuery, AuditQuery, HistoryQuery } from "./schemas.ts";
 const H = 3600_000;
 /** A history query spans at most a year (15-min means beyond the raw window: 35,000 rows at most to thin). */
 const MAX_HISTORY_MS = 366 * 24 * H;
+const RAW_HISTORY_MAX_MS = 48 * H;
 
 export function stateNow(d: ApiDeps) {
   return stateBody(d.daemon.status$.value, d.daemon.samples, { overridesActive: d.ops.activeCount(d.nowMs()), alarms: d.ops.alarmCounts() });
@@ -31,13 +32,17 @@ function stateCache(d: ApiDeps): () => string {
   };
 }
 
+/** Live streams one login may hold open (a few browser tabs), and what a stream may buffer for a slow client. */
+const MAX_STREAMS_PER_SESSION = 4;
+const MAX_STREAM_BUFFER_BYTES = 1024 * 1024;
+
 export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
+  const state = stateCache(d);
   app.get("/api/me", async (req) => {
     const s = authenticate(d, req, "viewer", false);
     return { username: s.username, role: s.role, csrf_token: s.kind === "cookie" ? s.csrf : null, expires_at: new Date(s.expiresMs).toISOString() };
   });
 
-  const state = stateCache(d);
   app.get("/api/state", async (req, reply) => {
     authenticate(d, req, "viewer", false);
     return reply.type("application/json; charset=utf-8").send(state());
@@ -64,7 +69,10 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
     const times: number[] = [];
     const rows: (number | null)[][] = [];
     let names: string[] | null = null;
-    for (const c of d.reader.cycles(fromMs, toMs)) {
+    // Beyond two days, the 15-min means (at most 35,000 rows a year) rather than every cycle (8,640 a day): a long
+    // query must not hold the daemon's event loop for long.
+    const source = toMs - fromMs > RAW_HISTORY_MAX_MS ? d.reader.cycleMeans(fromMs, toMs) : d.reader.cycles(fromMs, toMs);
+    for (const c of source) {
       names ??= wanted ?? c.names;
       const idx = names.map((n) => c.names.indexOf(n));
       times.push(c.timeMs);
@@ -105,31 +113,51 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
   });
 
   // Server-sent events: each cycle's state, each plan, each override, alarm and audit change.
+  const streams = new Map<string, number>();
   app.get("/api/events", (req, reply) => {
     const s = authenticate(d, req, "viewer", false);
+    const open = streams.get(s.tokenHash) ?? 0;
+    if (open >= MAX_STREAMS_PER_SESSION) throw new ApiError(429, `at most ${MAX_STREAMS_PER_SESSION} live streams per login`);
+    streams.set(s.tokenHash, open + 1);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
-    const send = (type: string, data: unknown) => {
-      if (s.expiresMs <= Date.now()) return res.end();
-      res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+    let done = false;
+    let keepAlive: ReturnType<typeof setInterval> | undefined;
+    let sub: Subscription | undefined;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearInterval(keepAlive);
+      sub?.unsubscribe();
+      const n = (streams.get(s.tokenHash) ?? 1) - 1;
+      if (n > 0) streams.set(s.tokenHash, n);
+      else streams.delete(s.tokenHash);
+      if (!res.writableEnded) res.end();
     };
-    send("state", stateNow(d));
+    // A client that stops reading is dropped rather than buffered for; a session that ended (logout, expiry, the
+    // user removed or given a new password) ends its streams at their next event.
+    const write = (text: string) => {
+      if (done || res.writableEnded || res.destroyed) return finish();
+      if (res.writableLength > MAX_STREAM_BUFFER_BYTES || !d.sessions.alive(s.tokenHash)) return finish();
+      res.write(text);
+    };
+    const send = (type: string, json: string) => write(`event: ${type}\ndata: ${json}\n\n`);
+    res.on("close", finish);
+    res.on("error", finish);
+    // A comment line now and then keeps proxies and browsers from timing the stream out.
+    keepAlive = setInterval(() => write(": keep-alive\n\n"), 15_000);
+    send("state", state());
     let lastCycle = d.daemon.status$.value.cycles;
-    const sub: Subscription = merge(
+    sub = merge(
       d.daemon.status$.pipe(
         filter((st) => st.cycles !== lastCycle),
-        map((st) => ((lastCycle = st.cycles), { type: "state", data: stateNow(d) })),
+        map((st) => ((lastCycle = st.cycles), { type: "state", json: state() })),
       ),
-      d.daemon.plans$.pipe(map((p) => ({ type: "plan", data: planBody(p, d.nowMs()) }))),
-      d.ops.events$.pipe(map((e) => ({ type: e.type, data: e.type === "alarm" ? alarmBody(e.data) : e.type === "audit" ? auditBody(e.data) : { action: e.data.action, override: overrideBody(e.data.override, d.nowMs()) } }))),
-    ).subscribe((e) => send(e.type, e.data));
-    // A comment line now and then keeps proxies and browsers from timing the stream out.
-    const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
-    res.on("close", () => {
-      clearInterval(keepAlive);
-      sub.unsubscribe();
-    });
+      d.daemon.plans$.pipe(map((p) => ({ type: "plan", json: JSON.stringify(planBody(p, d.nowMs())) }))),
+      d.ops.events$.pipe(map((e) => ({ type: e.type, json: JSON.stringify(e.type === "alarm" ? alarmBody(e.data) : e.type === "audit" ? auditBody(e.data) : { action: e.data.action, override: overrideBody(e.data.override, d.nowMs()) }) }))),
+    ).subscribe((e) => send(e.type, e.json));
+    if (done) sub.unsubscribe();
   });
 }
 

@@ -11,20 +11,24 @@ let decoyHash: Promise<string> | null = null;
 export function registerWriteRoutes(app: FastifyInstance, d: ApiDeps): void {
   app.post("/api/login", async (req, reply) => {
     const b = parse(LoginBody, req.body, "body");
-    const waitS = d.limiter.retryAfterS(b.username, req.ip);
-    if (waitS > 0) {
+    const waitS = d.limiter.begin(b.username, req.ip);
+    if (waitS !== null) {
       reply.header("retry-after", String(waitS));
-      throw new ApiError(429, `too many failed logins for this user or address: try again in ${waitS} s`);
+      throw new ApiError(429, `too many login attempts for this user or address: try again in ${waitS} s`);
     }
     const u = d.store.user(b.username);
-    decoyHash ??= hashPassword("not a password anyone has");
-    const ok = await verifyPassword(b.password, u?.passwordHash ?? (await decoyHash));
+    let ok: boolean;
+    try {
+      decoyHash ??= hashPassword("not a password anyone has");
+      ok = await verifyPassword(b.password, u?.passwordHash ?? (await decoyHash));
+    } finally {
+      d.limiter.done();
+    }
     if (!u || !ok) {
-      d.limiter.failed(b.username, req.ip);
       d.ops.audit({ actor: b.username, action: "login.failed", target: req.ip, oldValue: null, newValue: null, reason: u ? "wrong password" : "no such user" });
       throw new ApiError(401, "wrong user name or password");
     }
-    d.limiter.succeeded(b.username);
+    d.limiter.succeeded(b.username, req.ip);
     const { token, row } = d.sessions.create(u.username, b.bearer ? "bearer" : "cookie");
     d.ops.audit({ actor: u.username, action: "login", target: req.ip, oldValue: null, newValue: b.bearer ? "bearer token" : "session", reason: null });
     const body = { username: u.username, role: u.role, csrf_token: b.bearer ? null : row.csrf, expires_at: new Date(row.expiresMs).toISOString() };
@@ -47,7 +51,7 @@ export function registerWriteRoutes(app: FastifyInstance, d: ApiDeps): void {
     const now = d.nowMs();
     const startMs = b.start ? Date.parse(b.start) : undefined;
     const expiryMs = b.expiry ? Date.parse(b.expiry) : (startMs ?? now) + b.duration_min! * 60_000;
-    const o = d.ops.createOverride(s, { target: b.target, kind: b.kind, value: b.value, startMs, expiryMs, reason: b.reason }, { forecast: d.daemon.forecast, observation: d.daemon.observation });
+    const o = await d.ops.createOverride(s, { target: b.target, kind: b.kind, value: b.value, startMs, expiryMs, reason: b.reason }, { forecast: d.daemon.forecast, observation: d.daemon.observation });
     // A cycle now: the override is written at once and the plan remade around it.
     d.daemon.kick();
     return reply.code(201).send(overrideBody(o, now));

@@ -345,6 +345,8 @@ export class Daemon {
         d.history?.plan({ madeAtMs: obs.timeMs, trigger, status: "error", objectiveEur: null, solver: null, solveMs: null, gapPct: null, message: failure, plan: null });
       }
       if (failure !== null) {
+        // An override the forecast has since made impossible shows here (and in the solver alarm) by its number.
+        if (overrides.length) failure = `${failure} (overrides in force: ${overrides.map((o) => `#${o.id}`).join(", ")})`;
         this.#planStore = storeFailure(this.#planStore, obs.timeMs, failure);
         this.#setStatus({ planFailuresInARow: this.status$.value.planFailuresInARow + 1, lastPlanFailure: failure });
         d.log.warn({ event: "plan_failed", trigger, reason: failure }, `plan (${trigger}) failed: ${failure}`);

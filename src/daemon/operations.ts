@@ -1,7 +1,9 @@
 import { Subject } from "rxjs";
 import type { Logger } from "pino";
 import type { PlantModel } from "../model/plant-model.ts";
-import type { PlanForecast } from "../optimizer/plan-types.ts";
+import type { PlanBounds, PlanForecast, PlanState } from "../optimizer/plan-types.ts";
+import { observationState } from "../control/planner.ts";
+import { overrideBounds } from "../ops/override-bounds.ts";
 import type { Observation } from "../control/types.ts";
 import type { Sample } from "../io/types.ts";
 import type { OpsStore, AuditEntry } from "../store/ops-store.ts";
@@ -34,6 +36,13 @@ export interface OperationsDeps {
   log: Logger;
   /** Tags whose bad quality is a medium alarm rather than a low one. */
   criticalTags: readonly string[];
+  /** The plan's grid (s per step): a forecast made from the observation alone, when there is no plan yet, uses it. */
+  grid: readonly number[];
+  /**
+   * Whether any plan exists with these bounds: the optimizer's LP relaxation (no relaxed plan ⇒ no plan at all).
+   * Without it, the cooling-first check alone decides.
+   */
+  checkPlan?: (f: PlanForecast, s: PlanState, bounds: PlanBounds) => Promise<"feasible" | "infeasible" | "unknown">;
 }
 
 /** What the cooling-first check needs of the daemon now. */
@@ -52,6 +61,8 @@ export class Operations implements OverrideSource {
   #alarms: Alarm[];
   #nextAlarmId: number;
   #mode: string | null = null;
+  /** Override requests are checked one at a time, each against those accepted before it. */
+  #creating: Promise<unknown> = Promise.resolve();
   #modeSinceMs: number;
 
   constructor(d: OperationsDeps) {
@@ -62,6 +73,8 @@ export class Operations implements OverrideSource {
     this.#alarms = d.store.openAlarms();
     this.#nextAlarmId = d.store.maxAlarmId() + 1;
     this.#modeSinceMs = now;
+    // Overrides that ended while no daemon ran are audited now, once.
+    for (const o of d.store.overridesExpiredUnaudited(now)) this.audit({ actor: "chaleur", action: "override.expire", target: o.target, oldValue: `#${o.id} ${describeOverride(o)}`, newValue: null, reason: `expired at ${iso(o.expiryMs)}, while chaleur was stopped` });
   }
 
   pending(nowMs: number): readonly Override[] {
@@ -82,23 +95,39 @@ export class Operations implements OverrideSource {
     return activeAt(this.#overrides, nowMs).length;
   }
 
-  /** Checks, refuses (OverrideRefusal) or stores and audits an override; the next cycle plans around it. */
-  createOverride(who: Actor, req: OverrideRequest, view: PlantView): Override {
+  /**
+   * Checks, refuses (OverrideRefusal) or stores and audits an override; the next cycle plans around it. Cooling
+   * first is judged on the forecast of the plan in force (or, before any plan, on the plant as observed now, held
+   * over the grid): the optimizer's relaxation decides whether any plan is left, the capacity check names the step
+   * and the figures. Beyond the forecast's end, each later plan is made around the override (a plan it makes
+   * impossible fails, and the ladder and the solver alarm say so).
+   */
+  createOverride(who: Actor, req: OverrideRequest, view: PlantView): Promise<Override> {
+    const run = this.#creating.then(() => this.#create(who, req, view));
+    this.#creating = run.catch(() => undefined);
+    return run;
+  }
+
+  async #create(who: Actor, req: OverrideRequest, view: PlantView): Promise<Override> {
     const now = this.#d.nowMs();
     const draft = draftOverride(this.#d.model, req, who, now, this.#overrides);
     const candidate: Override = { ...draft, id: -1, clearedMs: null, clearedBy: null, clearReason: null };
-    const f = view.forecast ? forecastFrom(view.forecast, now) : null;
     const obs = view.observation;
-    if (!f || !obs) throw new OverrideRefusal(409, "chaleur has no forecast of the plant yet, so it cannot check that cooling comes first; try again once it plans (see the mode)");
-    const verdict = coolingCheck({ model: this.#d.model, forecast: f, storageEnergyKwh: obs.storageEnergyKwh, ghTempC: obs.ghTempC, overrides: [...this.pending(now), candidate], proposed: candidate });
-    if (!verdict.ok) {
-      this.audit({ actor: who.username, action: "override.refused", target: draft.target, oldValue: null, newValue: describeOverride(draft), reason: `${draft.reason} — refused: ${verdict.reason}` });
-      throw new OverrideRefusal(422, verdict.reason!);
+    if (!obs) throw new OverrideRefusal(409, "chaleur has no view of the plant now (see the mode), so it cannot check that cooling comes first; use the PLC's own panel, or try again once measurements come in");
+    const f = (view.forecast ? forecastFrom(view.forecast, now) : null) ?? heldForecast(this.#d.model, obs, now, this.#d.grid);
+    const all = [...this.pending(now), candidate];
+    const verdict = coolingCheck({ model: this.#d.model, forecast: f, storageEnergyKwh: obs.storageEnergyKwh, ghTempC: obs.ghTempC, overrides: all, proposed: candidate });
+    const plan = this.#d.checkPlan ? await this.#d.checkPlan(f, observationState(obs), overrideBounds(this.#d.model, all, f.startMs, f.stepsS)) : "unknown";
+    const refused = plan === "infeasible" || (plan === "unknown" && !verdict.ok);
+    if (refused) {
+      const reason = verdict.reason ?? `no plan is possible with ${describeOverride(draft)} in force: the optimizer finds no schedule, even relaxed, that keeps the servers cooled and the hot loop balanced over the next ${Math.round((f.stepsS.reduce((a, x) => a + x, 0) / 3600) * 10) / 10} h`;
+      this.audit({ actor: who.username, action: "override.refused", target: draft.target, oldValue: null, newValue: describeOverride(draft), reason: `${draft.reason} — refused: ${reason}` });
+      throw new OverrideRefusal(422, reason);
     }
     const o = this.#d.store.insertOverride(draft);
     this.#overrides.push(o);
     this.audit({ actor: who.username, action: "override.set", target: o.target, oldValue: null, newValue: `#${o.id} ${describeOverride(o)} from ${iso(o.startMs)} to ${iso(o.expiryMs)}`, reason: o.reason });
-    this.#d.log.info({ event: "override_set", id: o.id, author: o.author, target: o.target, kind: o.kind, value: o.value, expiry: iso(o.expiryMs), reason: o.reason }, `override #${o.id} by ${o.author}: ${describeOverride(o)} until ${iso(o.expiryMs)} (${o.reason})`);
+    this.#d.log.info({ event: "override_set", id: o.id, author: o.author, target: o.target, kind: o.kind, value: o.value, expiry: iso(o.expiryMs), reason: o.reason, checked_until: iso(verdict.checkedUntilMs), plan_check: plan }, `override #${o.id} by ${o.author}: ${describeOverride(o)} until ${iso(o.expiryMs)} (${o.reason})`);
     this.events$.next({ type: "override", data: { action: "created", override: o } });
     return o;
   }
@@ -186,9 +215,10 @@ export class Operations implements OverrideSource {
       lastPlanFailure: s.lastPlanFailure,
     });
     const r = stepAlarms(this.#alarms, conds, now, () => this.#nextAlarmId++);
+    // Kept before they count: a failed write leaves the old list, and the next cycle tries the change again.
+    if (r.changed.length) this.#d.store.saveAlarms(r.changed);
     this.#alarms = r.alarms;
     if (r.changed.length) {
-      this.#d.store.saveAlarms(r.changed);
       for (const a of r.changed) {
         this.events$.next({ type: "alarm", data: a });
         if (a.state === "unack" && a.raisedMs === now) this.#d.log.warn({ event: "alarm", id: a.id, code: a.code, source: a.source, priority: a.priority }, `alarm #${a.id} (${a.priority}) ${a.message}`);
@@ -201,6 +231,13 @@ export class Operations implements OverrideSource {
     this.events$.next({ type: "audit", data: entry });
     return entry;
   }
+}
+
+/** The plant as observed now, held over the grid (a start before any plan; every unit as available as now). */
+function heldForecast(m: PlantModel, obs: Observation, nowMs: number, grid: readonly number[]): PlanForecast {
+  const n = grid.length;
+  const flat = (v: number) => Array.from({ length: n }, () => v);
+  return { startMs: nowMs, stepsS: [...grid], n, itHeatKw: flat(obs.itHeatKw), outdoorTempC: flat(obs.outdoorTempC), solarWm2: flat(obs.solarWm2), priceElEurPerMwh: flat(obs.priceElEurPerMwh), dhDemandKw: flat(obs.dhDemandKw), hpAvailable: m.heatPumps.map((h) => Array.from({ length: n }, () => obs.hps.find((x) => x.id === h.id)?.available ?? true)) };
 }
 
 /** The forecast's steps from the one holding `nowMs` on (a plan made minutes ago covers a past step or two). */

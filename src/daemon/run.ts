@@ -15,6 +15,7 @@ import { startApiServer } from "../api/server.ts";
 import { ApiError, type ApiDeps } from "../api/context.ts";
 import { LoginLimiter, Sessions } from "../api/auth.ts";
 import { Operations } from "./operations.ts";
+import { relaxedPlanCheck } from "./plan-check.ts";
 import { ensureUsers, type DemoUser } from "./users.ts";
 import { WorkerPlanner } from "./worker-planner.ts";
 import type { Planner } from "../control/planner.ts";
@@ -82,7 +83,7 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
   const history = openWritableHistory(cfg.history.file, { startedWallMs: Date.now(), pid: process.pid, version: VERSION, config: cfg.file, model: cfg.model.name, modelJson: JSON.stringify(cfg.model) }, { rawDays: cfg.history.rawDays, meansDays: cfg.history.meansDays, forecastDays: cfg.history.forecastDays });
   let daemonRef: Daemon | null = null;
   let health: FastifyInstance;
-  const ops = new Operations({ model: cfg.model, store: history.ops, nowMs: clock.nowMs, log, criticalTags: [...deps.tags.keys()].filter((t) => t.startsWith("dc.")) });
+  const ops = new Operations({ model: cfg.model, store: history.ops, nowMs: clock.nowMs, log, criticalTags: [...deps.tags.keys()].filter((t) => t.startsWith("dc.")), grid: deps.control.grid, checkPlan: relaxedPlanCheck(cfg.model) });
   let demoUsers: DemoUser[];
   try {
     // Each start is a (re)load of the config: the audit log says which file and which content ran from when.

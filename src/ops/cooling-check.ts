@@ -13,6 +13,9 @@ import { describeOverride, type Override } from "./overrides.ts";
  * take, and what the heat pumps can lift — no more than the network, the greenhouse boost and the store's free
  * room can absorb on the hot side. Each bound is the equipment's best, so a refusal is certain; an override this
  * lets through may still leave the plan tighter, which the optimizer then handles (or fails, and the ladder acts).
+ * The store's energy is followed step by step as the heat pumps would fill it when cooling needs them, which ties
+ * the steps together only approximately: the verdict that counts is the optimizer's (`planCheck` in
+ * daemon/operations.ts); this check names the step and the figures.
  */
 export interface CoolingVerdict {
   ok: boolean;
@@ -38,7 +41,7 @@ const TOLERANCE_KW = 1;
 
 export function coolingCheck(c: CoolingCheckInput): CoolingVerdict {
   const { model: m, forecast: f } = c;
-  const b = overrideBounds(m, c.overrides, f.startMs, f.stepsS);
+  const b = overrideBounds(m, c.overrides, f.startMs, f.stepsS, { anyOverlap: true });
   const times = stepBoundsMs(f.startMs, f.stepsS);
   let storeKwh = c.storageEnergyKwh;
   const covered = (t: number) => times[t + 1]! > c.proposed.startMs && times[t]! < c.proposed.expiryMs;
@@ -65,15 +68,25 @@ export function coolingCheck(c: CoolingCheckInput): CoolingVerdict {
     });
     const fixedHeatKw = units.reduce((a, u) => a + (u.fixedKw ?? 0), 0);
     const fixedSourceKw = units.reduce((a, u) => a + (u.fixedKw ?? 0) * (1 - 1 / u.cop), 0);
+    const free = units.filter((x) => x.fixedKw === null).sort((a, z) => z.cop - a.cop);
+    // What the heat pumps could take at most (for the verdict), and what cooling needs of them (the store fills
+    // only with what the network and the greenhouse cannot take of that, so its room is not spent for nothing).
+    const needSourceKw = Math.max(0, itKw - dumpKw - chillerKw - directKw);
     let roomKw = Math.max(0, sinkKw - fixedHeatKw);
     let hpSourceKw = fixedSourceKw;
-    for (const u of units.filter((x) => x.fixedKw === null).sort((a, z) => z.cop - a.cop)) {
+    let usedSourceKw = fixedSourceKw;
+    let usedHeatKw = fixedHeatKw;
+    let usedRoomKw = roomKw;
+    for (const u of free) {
       const q = Math.min(u.maxKw, roomKw);
       roomKw -= q;
       hpSourceKw += q * (1 - 1 / u.cop);
+      const need = Math.max(0, Math.min(u.maxKw, usedRoomKw, (needSourceKw - usedSourceKw) / (1 - 1 / u.cop)));
+      usedRoomKw -= need;
+      usedHeatKw += need;
+      usedSourceKw += need * (1 - 1 / u.cop);
     }
-    const hpHeatKw = sinkKw - roomKw;
-    storeKwh = st ? Math.min(st.capacityKwh, storeKwh + Math.max(0, hpHeatKw - soldKw - boostKw) * dtH * st.efficiency) : 0;
+    storeKwh = st ? Math.min(st.capacityKwh, storeKwh + Math.max(0, usedHeatKw - soldKw - boostKw) * dtH * st.efficiency) : 0;
     if (!covered(t)) continue;
     const when = `at ${parisTime(times[t]!)}`;
     const withWhat = `with ${describeOverride(c.proposed)}`;

@@ -9,35 +9,38 @@ import { overrideStatus, type Override } from "./overrides.ts";
  * and the setpoints written this cycle (so they hold in every mode of the ladder, even while no plan follows them).
  */
 
-/** Whether an override covers plan step [s, e): at least half of it, or the step that holds now while it is active. */
-function covers(o: Override, s: number, e: number, nowMs: number): boolean {
+/**
+ * Whether an override covers plan step [s, e): at least half of it, or the step that holds now while it is active
+ * (what a plan is made with); with anyOverlap, any part of it (what the cooling check assumes, to be safe).
+ */
+function covers(o: Override, s: number, e: number, nowMs: number, anyOverlap: boolean): boolean {
   const end = Math.min(o.expiryMs, o.clearedMs ?? Infinity);
   const overlapMs = Math.min(e, end) - Math.max(s, o.startMs);
   if (overlapMs <= 0) return false;
-  return overlapMs * 2 >= e - s || (s <= nowMs && nowMs < e && o.startMs <= nowMs);
+  return anyOverlap || overlapMs * 2 >= e - s || (s <= nowMs && nowMs < e && o.startMs <= nowMs);
 }
 
 const RANGE_TARGETS = { dh_sold: "dhSoldKw", gh_direct: "ghDirectKw", gh_boost: "ghBoostKw", dry_coolers: "dumpKw", chiller: "chillerKw" } as const;
 
 /** The overrides as bounds on the plan's grid starting at startMs (steps the overrides do not cover stay free). */
-export function overrideBounds(m: PlantModel, overrides: readonly Override[], startMs: number, stepsS: readonly number[]): PlanBounds {
+export function overrideBounds(m: PlantModel, overrides: readonly Override[], startMs: number, stepsS: readonly number[], o: { anyOverlap?: boolean } = {}): PlanBounds {
   const bounds = stepBoundsMs(startMs, stepsS);
   const n = stepsS.length;
   const out: PlanBounds = {};
-  for (const o of overrides) {
-    const st = overrideStatus(o, startMs);
+  for (const ov of overrides) {
+    const st = overrideStatus(ov, startMs);
     if (st === "cleared" || st === "expired") continue;
-    const steps = Array.from({ length: n }, (_, t) => covers(o, bounds[t]!, bounds[t + 1]!, startMs));
+    const steps = Array.from({ length: n }, (_, t) => covers(ov, bounds[t]!, bounds[t + 1]!, startMs, o.anyOverlap ?? false));
     if (!steps.some(Boolean)) continue;
-    if (m.heatPumps.some((h) => h.id === o.target)) {
-      const arr = ((out.hp ??= {})[o.target] ??= Array.from({ length: n }, () => null));
-      steps.forEach((on, t) => on && (arr[t] = o.kind === "fixed" ? { on: true, heatKw: o.value! } : { on: false }));
+    if (m.heatPumps.some((h) => h.id === ov.target)) {
+      const arr = ((out.hp ??= {})[ov.target] ??= Array.from({ length: n }, () => null));
+      steps.forEach((on, t) => on && (arr[t] = ov.kind === "fixed" ? { on: true, heatKw: ov.value! } : { on: false }));
       continue;
     }
-    const key = RANGE_TARGETS[o.target as keyof typeof RANGE_TARGETS];
+    const key = RANGE_TARGETS[ov.target as keyof typeof RANGE_TARGETS];
     if (!key) continue;
     const arr = (out[key] ??= Array.from({ length: n }, () => null as KwRange | null));
-    const range: KwRange = o.kind === "setpoint" ? { minKw: o.value!, maxKw: o.value! } : { minKw: 0, maxKw: o.value! };
+    const range: KwRange = ov.kind === "setpoint" ? { minKw: ov.value!, maxKw: ov.value! } : { minKw: 0, maxKw: ov.value! };
     steps.forEach((on, t) => on && (arr[t] = range));
   }
   return out;

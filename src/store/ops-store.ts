@@ -72,11 +72,17 @@ export class OpsStore {
     return r ? { username: r.username, role: r.role, createdMs: r.created_ms, passwordHash: r.password_hash } : null;
   }
 
-  /** Adds a user, or replaces the role and password of an existing one; returns whether it existed. */
+  /**
+   * Adds a user, or replaces the role and password of an existing one (ending that user's sessions: a new
+   * password must lock out whoever had the old one); returns whether it existed.
+   */
   putUser(username: string, role: Role, passwordHash: string, nowMs: number): boolean {
-    const existed = this.user(username) !== null;
-    this.#db.prepare("INSERT INTO users (username, role, password_hash, created_ms) VALUES (?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash").run(username, role, passwordHash, nowMs);
-    return existed;
+    return this.#db.transaction(() => {
+      const existed = this.user(username) !== null;
+      if (existed) this.#db.prepare("DELETE FROM sessions WHERE username = ?").run(username);
+      this.#db.prepare("INSERT INTO users (username, role, password_hash, created_ms) VALUES (?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash").run(username, role, passwordHash, nowMs);
+      return existed;
+    })();
   }
 
   removeUser(username: string): boolean {
@@ -110,6 +116,11 @@ export class OpsStore {
   /** Overrides not cleared whose expiry is after `sinceMs` (what the daemon loads at start), oldest first. */
   overridesSince(sinceMs: number): Override[] {
     return (this.#db.prepare("SELECT * FROM overrides WHERE cleared_ms IS NULL AND expiry_ms > ? ORDER BY id").all(sinceMs) as OverrideRowDb[]).map(overrideFrom);
+  }
+
+  /** Overrides that ran out (not cleared) with no `override.expire` entry in the audit log: ended while no daemon ran. */
+  overridesExpiredUnaudited(nowMs: number): Override[] {
+    return (this.#db.prepare("SELECT * FROM overrides o WHERE cleared_ms IS NULL AND expiry_ms <= ? AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.action = 'override.expire' AND a.old_value LIKE '#' || o.id || ' %') ORDER BY id").all(nowMs) as OverrideRowDb[]).map(overrideFrom);
   }
 
   /** Every override, newest first (bounded). */

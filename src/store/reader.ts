@@ -92,6 +92,13 @@ export class HistoryReader {
     for (const r of this.#db.prepare("SELECT * FROM cycles WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms").iterate(fromMs, toMs) as Iterable<CycleRow>) yield this.#cycle(r);
   }
 
+  /** The 15-min means of the cycles in [fromMs, toMs), raw rows or not (a long period at a glance; the bucket in progress is not there yet). */
+  *cycleMeans(fromMs: number, toMs: number): Generator<StoredCycle> {
+    for (const r of this.#db.prepare("SELECT * FROM cycles_15m WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms, columns_id").iterate(fromMs, toMs) as Iterable<Cycle15Row>) {
+      yield { timeMs: r.time_ms, durationS: r.duration_s, mode: r.mode as Mode, cause: "15-min mean", hpStarts: r.hp_starts, planMadeAtMs: null, names: this.#names(r.columns_id), values: decodeFloats(r.vals), resolution: "15m" };
+    }
+  }
+
   /** The first and last cycle times held (raw or means), or null for an empty history. */
   span(): { fromMs: number; toMs: number } | null {
     const r = this.#db.prepare("SELECT min(t) AS a, max(t) AS b FROM (SELECT min(time_ms) AS t FROM cycles UNION ALL SELECT max(time_ms) FROM cycles UNION ALL SELECT min(time_ms) FROM cycles_15m UNION ALL SELECT max(time_ms) FROM cycles_15m)").get() as { a: number | null; b: number | null };
