@@ -77,8 +77,9 @@ describe("the daemon against sim-plant over loopback sockets", () => {
   it(`${HOURS} simulated hours: every cycle optimal on the plan step in force, cooling held, no cycle late`, { timeout: 240_000 }, async () => {
     const startMs = plant.plantNowMs();
     while (plant.plantNowMs() - startMs < HOURS * 3600_000) await new Promise((r) => setTimeout(r, 500));
-    // One cycle per simulated minute (a few lost to start-up).
-    expect(checks.length).toBeGreaterThanOrEqual(HOURS * 60 * 0.9);
+    // One cycle per simulated minute, a few lost to start-up and, on a loaded machine, ticks dropped while a cycle
+    // ran long (by design: a slow cycle never queues others); lateness itself is checked below.
+    expect(checks.length).toBeGreaterThanOrEqual(HOURS * 60 * 0.8);
     expect(checks.filter((c) => c.status.mode !== "optimal").map((c) => `${c.status.mode}: ${c.status.modeCause}`)).toEqual([]);
     expect(checks.flatMap((c) => c.problems.map((p) => `${new Date(c.status.plantTimeMs).toISOString()} ${p}`))).toEqual([]);
     // No cycle later than its period + 1 s (wall): the timer's period is 60 plant s = 83 ms.
