@@ -46,7 +46,11 @@ function kpiTable(kpis: readonly KpiRow[]): string {
   const rows = kpis
     .map((k) => `<tr><td>${escapeHtml(text(k?.label) || text(k?.key))}</td><td class="num">${formatAuto(k?.value)}</td><td class="unit">${escapeHtml(text(k?.unit))}</td></tr>`)
     .join("");
-  return `<table class="kpis"><thead><tr><th>Indicator</th><th class="num">Value</th><th>Unit</th></tr></thead><tbody>${rows}</tbody></table>`;
+  // One sentence on the value runs are compared on, where the run has it (a history report has no store change).
+  const note = kpis.some((k) => k?.key === "value_eur")
+    ? `<p class="caption">Controllers are compared on <em>value</em>: net value, minus the greenhouse's discomfort priced as the optimizer prices it, plus the change in the store's heat valued at the sale price times the store's efficiency — so that neither emptying the store nor letting the crop go cold counts as a gain.</p>`
+    : "";
+  return `<table class="kpis"><thead><tr><th>Indicator</th><th class="num">Value</th><th>Unit</th></tr></thead><tbody>${rows}</tbody></table>${note}`;
 }
 
 function modeTable(modeMinutes: Record<string, number>): string {

@@ -2,6 +2,7 @@ import type { SimulationResult } from "../sim/engine.ts";
 import { MODES } from "../control/types.ts";
 import { comfortMaxC, comfortMinC } from "../config/comfort.ts";
 import { co2AvoidedT } from "../physics/co2.ts";
+import { energyClosure } from "./closure.ts";
 
 /** The KPIs of DESIGN §6, in its field names and units. Solver fields are null for controllers that do not solve. */
 export interface Kpis {
@@ -22,6 +23,13 @@ export interface Kpis {
   greenhouse_discomfort_kh: number;
   /** Discomfort priced as the optimizer prices it (€): net value minus this is what mpc and oracle maximise. */
   comfort_penalty_eur: number;
+  /** The store's content before the first step and after the last (kWh; 0 without a store). */
+  storage_start_kwh: number;
+  storage_end_kwh: number;
+  /** The change in the store's content valued as the plans value heat left in it (sale price × efficiency, €). */
+  storage_change_value_eur: number;
+  /** Net value − priced discomfort + the store's change in value: what controllers are compared on (€). */
+  value_eur: number;
   cooling_violation_min: number;
   max_balance_residual_kw: number;
   solve_ms_p50: number | null;
@@ -103,9 +111,14 @@ export function computeKpis(res: SimulationResult): Kpis {
   const fw = c.get("fw_supply_temp_c")!;
   let violationSteps = 0;
   for (let i = 0; i < n; i++) if (fw[i]! > m.facilityWater.supplyLimitC) violationSteps++;
-  let maxResidual = 0;
-  const resid = c.get("balance_residual_kw")!;
-  for (let i = 0; i < n; i++) maxResidual = Math.max(maxResidual, resid[i]!);
+  // Closure from independent quantities (report/closure.ts), not the plant's own residual column.
+  const storageStartKwh = m.storage?.initialEnergyKwh ?? 0;
+  const closure = energyClosure({ model: m, columns: c, n, stepS: res.inputs.stepS, fwSupplyStartC: m.facilityWater.supplyTempC, storageStartKwh });
+  const maxResidual = closure.maxResidualKw;
+  const storageEndKwh = m.storage ? (c.get("storage_energy_kwh")?.[n - 1] ?? storageStartKwh) : 0;
+  const storageChangeValueEur = m.storage ? ((storageEndKwh - storageStartKwh) / 1000) * m.economics.heatSaleEurPerMwh * m.storage.efficiency : 0;
+  const netValueEur = revenueEur - elecCostEur - startCostEur;
+  const comfortPenaltyEur = discomfortKh * m.economics.comfortPenaltyEurPerKh;
 
   const modeMinutes: Record<string, number> = {};
   const counts = new Array<number>(MODES.length).fill(0);
@@ -128,15 +141,20 @@ export function computeKpis(res: SimulationResult): Kpis {
     revenue_eur: r(revenueEur, 2),
     electricity_cost_eur: r(elecCostEur, 2),
     start_cost_eur: r(startCostEur, 2),
-    net_value_eur: r(revenueEur - elecCostEur - startCostEur, 2),
+    net_value_eur: r(netValueEur, 2),
     co2_avoided_t: r(co2),
     energy_reuse_factor: r(itEnergyMwh > 0 ? reusedMwh / (itEnergyMwh * m.it.pue) : 0, 4),
     hp_seasonal_cop: hpElecMwh > 0 ? r(hpHeatMwh / hpElecMwh, 3) : null,
     hp_starts: res.hpStarts.reduce((a, b) => a + b, 0),
     greenhouse_discomfort_kh: r(discomfortKh),
-    comfort_penalty_eur: r(discomfortKh * m.economics.comfortPenaltyEurPerKh, 2),
+    comfort_penalty_eur: r(comfortPenaltyEur, 2),
+    storage_start_kwh: r(storageStartKwh, 1),
+    storage_end_kwh: r(storageEndKwh, 1),
+    storage_change_value_eur: r(storageChangeValueEur, 2),
+    value_eur: r(netValueEur - comfortPenaltyEur + storageChangeValueEur, 2),
     cooling_violation_min: r((violationSteps * res.inputs.stepS) / 60, 1),
-    max_balance_residual_kw: maxResidual < 1e-9 ? 0 : Number(maxResidual.toPrecision(3)),
+    // Float rounding of kW × h over thousands of steps leaves ~1e-9 kW; anything above 1e-6 kW is a real leak.
+    max_balance_residual_kw: maxResidual < 1e-6 ? 0 : Number(maxResidual.toPrecision(3)),
     solve_ms_p50: percentile(res.solveMs, 50),
     solve_ms_p95: percentile(res.solveMs, 95),
     mode_minutes: modeMinutes,

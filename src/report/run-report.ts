@@ -73,8 +73,12 @@ const KPI_META: [keyof Kpis, string, string][] = [
   ["hp_starts", "Heat-pump starts", "—"],
   ["greenhouse_discomfort_kh", "Greenhouse discomfort", "K·h"],
   ["comfort_penalty_eur", "Discomfort priced as the optimizer does", "€"],
+  ["storage_start_kwh", "Store at the start", "kWh"],
+  ["storage_end_kwh", "Store at the end", "kWh"],
+  ["storage_change_value_eur", "Change in the store, valued as the plans value it (sale price × efficiency)", "€"],
+  ["value_eur", "Value: net value − priced discomfort + change in the store (what controllers are compared on)", "€"],
   ["cooling_violation_min", "Cooling violation", "min"],
-  ["max_balance_residual_kw", "Largest energy-balance residual", "kW"],
+  ["max_balance_residual_kw", "Largest energy-balance residual (facility water, hot loop, store; from independent quantities)", "kW"],
   ["solve_ms_p50", "Solve time p50", "ms"],
   ["solve_ms_p95", "Solve time p95", "ms"],
 ];
