@@ -11,44 +11,38 @@ async function kpisOf(file: string, controller: string): Promise<Kpis> {
   return computeKpis(runSimulation(sc, inputs, await makeController(controller, sc, inputs)));
 }
 
-describe("controllers on paris-winter-week", () => {
-  it("mpc > rule in net value, oracle ≥ mpc in the optimised value, cooling holds, greenhouse no worse than rule", { timeout: 600_000 }, async () => {
-    const rule = await kpisOf("simulations/paris-winter-week.yaml", "rule");
-    const mpc = await kpisOf("simulations/paris-winter-week.yaml", "mpc");
-    const oracle = await kpisOf("simulations/paris-winter-week.yaml", "oracle");
-    for (const k of [rule, mpc, oracle]) {
-      expect(k.cooling_violation_min).toBe(0);
-      expect(k.max_balance_residual_kw).toBeLessThanOrEqual(0.001);
-    }
-    expect(mpc.net_value_eur).toBeGreaterThan(rule.net_value_eur);
-    // The oracle bounds what the optimizer maximises, net value minus priced discomfort, up to the plans' own
-    // optimality gap (0.01 % each): in this week foresight is worth nothing (the heat pumps are source-limited all
-    // week), and the two end within cents of each other.
-    const objective = (k: Kpis) => k.net_value_eur - k.comfort_penalty_eur;
-    expect(objective(oracle)).toBeGreaterThanOrEqual(objective(mpc) - 1e-4 * Math.abs(objective(mpc)));
-    expect(mpc.greenhouse_discomfort_kh).toBeLessThanOrEqual(rule.greenhouse_discomfort_kh);
-    expect(mpc.mode_minutes.optimal).toBe(7 * 1440);
-    expect(mpc.solve_ms_p50).not.toBeNull();
-    const captured = (mpc.net_value_eur - rule.net_value_eur) / (oracle.net_value_eur - rule.net_value_eur);
-    console.log(`winter week: rule ${rule.net_value_eur} €, mpc ${mpc.net_value_eur} €, oracle ${oracle.net_value_eur} €, captured fraction ${captured.toFixed(3)}`);
-    expect(captured).toBeGreaterThanOrEqual(0.9);
-    expect(oracle.greenhouse_discomfort_kh).toBeLessThanOrEqual(rule.greenhouse_discomfort_kh);
-  });
-});
+/**
+ * rule ≤ mpc ≤ oracle on value_eur (net value − priced discomfort + the store's change in value: what the plans
+ * maximise), the oracle up to the plans' own optimality gap (0.01 % each), with a floor on the captured fraction
+ * (mpc − rule) / (oracle − rule) per week, set under what was measured on 2026-11-30 (in brackets). The year-long
+ * scenarios take 20 min per controller and are measured by hand (README).
+ */
+const WEEKS: [string, number][] = [
+  ["simulations/paris-winter-week.yaml", 0.9], // 1.003: foresight is worth nothing when the heat pumps are source-limited all week
+  ["simulations/paris-winter-week-faults.yaml", 0.7], // 0.796
+  ["simulations/paris-summer-heatwave-week.yaml", 0.8], // 0.872
+  ["simulations/campus-winter-week.yaml", 0.9], // 0.936
+];
 
-describe("controllers on the fault week and the heatwave", () => {
-  for (const file of ["simulations/paris-winter-week-faults.yaml", "simulations/paris-summer-heatwave-week.yaml"]) {
-    it(`${file}: mpc ≥ rule, oracle ≥ mpc in net value; cooling holds; greenhouse no worse than rule`, { timeout: 600_000 }, async () => {
+describe("controllers compared on value_eur", () => {
+  for (const [file, floor] of WEEKS) {
+    it(`${file}: rule ≤ mpc ≤ oracle, captured ≥ ${floor}; cooling holds and closes; greenhouse no worse than rule`, { timeout: 600_000 }, async () => {
       const rule = await kpisOf(file, "rule");
       const mpc = await kpisOf(file, "mpc");
       const oracle = await kpisOf(file, "oracle");
-      for (const k of [rule, mpc, oracle]) expect(k.cooling_violation_min).toBe(0);
-      expect(mpc.net_value_eur).toBeGreaterThanOrEqual(rule.net_value_eur);
-      expect(oracle.net_value_eur).toBeGreaterThanOrEqual(mpc.net_value_eur);
+      for (const k of [rule, mpc, oracle]) {
+        expect(k.cooling_violation_min).toBe(0);
+        expect(k.max_balance_residual_kw).toBeLessThanOrEqual(0.001);
+      }
+      expect(mpc.value_eur).toBeGreaterThan(rule.value_eur);
+      expect(oracle.value_eur).toBeGreaterThanOrEqual(mpc.value_eur - 1e-4 * Math.abs(mpc.value_eur));
       expect(mpc.greenhouse_discomfort_kh).toBeLessThanOrEqual(rule.greenhouse_discomfort_kh);
       expect(oracle.greenhouse_discomfort_kh).toBeLessThanOrEqual(rule.greenhouse_discomfort_kh);
-      const captured = (mpc.net_value_eur - rule.net_value_eur) / (oracle.net_value_eur - rule.net_value_eur);
-      console.log(`${file}: rule ${rule.net_value_eur} €, mpc ${mpc.net_value_eur} €, oracle ${oracle.net_value_eur} €, captured fraction ${captured.toFixed(3)}`);
+      expect(mpc.solve_ms_p50).not.toBeNull();
+      if (file.endsWith("/paris-winter-week.yaml")) expect(mpc.mode_minutes.optimal).toBe(7 * 1440);
+      const captured = (mpc.value_eur - rule.value_eur) / (oracle.value_eur - rule.value_eur);
+      console.log(`${file}: value rule ${rule.value_eur} €, mpc ${mpc.value_eur} €, oracle ${oracle.value_eur} €, captured ${captured.toFixed(3)}`);
+      expect(captured).toBeGreaterThanOrEqual(floor);
     });
   }
 });
