@@ -5,6 +5,11 @@ import { join } from "node:path";
 import { loadScenario } from "../src/config/scenario.ts";
 import { simulateScenario, type RunOutputs } from "../src/sim/run.ts";
 import { energyClosure } from "../src/report/closure.ts";
+import { buildInputs } from "../src/sim/inputs.ts";
+import { runSimulation } from "../src/sim/engine.ts";
+import { createRuleController } from "../src/control/rule.ts";
+import { computeKpis } from "../src/report/kpis.ts";
+import { buildReportInput } from "../src/report/run-report.ts";
 
 /**
  * `value_eur` recomputed from timeseries.csv and the model's prices alone (not from the KPI code's sums), and the
@@ -95,5 +100,22 @@ describe("energy closure from independent quantities", () => {
     const c = closure(cols);
     expect(c.worst?.balance).toBe("store");
     expect(c.storeKwh).toBeCloseTo(100, 6);
+  });
+});
+
+describe("hours above the crop's damage temperature", () => {
+  it("are counted from gh_temp_c and noted in the report when there are any", () => {
+    const hw = loadScenario("simulations/paris-summer-heatwave-week.yaml");
+    const res = runSimulation(hw, buildInputs(hw), createRuleController(hw.model, hw.control.periodS));
+    const k = computeKpis(res);
+    const t = res.columns.get("gh_temp_c")!;
+    const above = t.filter((x) => x > hw.model.greenhouse!.comfort.damageC).length * (res.inputs.stepS / 3600);
+    expect(k.greenhouse_above_damage_h).toBeCloseTo(above, 2);
+    expect(k.greenhouse_above_damage_h).toBeGreaterThan(10);
+    expect(k.greenhouse_max_temp_c).toBeCloseTo(Math.max(...t), 2);
+    expect(buildReportInput(res, k).notes.some((n) => n.startsWith(`The greenhouse was above the crop's damage temperature (29 °C) for ${k.greenhouse_above_damage_h} h`))).toBe(true);
+    // The winter week never gets there, and says nothing.
+    expect(run.kpis.greenhouse_above_damage_h).toBe(0);
+    expect(buildReportInput(run.result, run.kpis).notes.some((n) => n.includes("damage temperature"))).toBe(false);
   });
 });

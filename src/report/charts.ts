@@ -4,9 +4,6 @@ import { COLORS, cycleColor } from "./palette.ts";
 import { hasFiniteValue, type LineSpec, type SeriesSpec, type TimeChartSpec } from "./svg-charts.ts";
 import type { ChartSeries } from "./types.ts";
 
-/** Greenhouse comfort band for tomatoes, °C. */
-export const COMFORT_BAND_C = { lo: 17, hi: 24 } as const;
-
 type Columns = ChartSeries["columns"];
 
 function column(columns: Columns, key: string): number[] | undefined {
@@ -90,17 +87,23 @@ export function heatPumpCharts(prefixes: readonly string[], columns: Columns, re
 
 export function temperatureChart(columns: Columns, resolution: string): TimeChartSpec {
   const gh = series(columns, "gh_temp_c", "Greenhouse air", COLORS.green, "°C");
+  // The crop's band from the model, by day and night (a fixed band would hide a daytime minimum above the night's).
+  const lo = series(columns, "gh_comfort_min_c", "Comfort minimum (day / night)", COLORS.green, "°C");
+  const hi = series(columns, "gh_comfort_max_c", "Comfort maximum", COLORS.green, "°C");
+  const damage = series(columns, "gh_damage_c", "Crop damage above", COLORS.vermillion, "°C");
   return {
     id: "temperatures",
     title: "Temperatures",
-    caption: `Outdoor, greenhouse and supply-water temperatures (${resolution}).` + (gh ? ` Shaded: tomato comfort band ${COMFORT_BAND_C.lo}–${COMFORT_BAND_C.hi} °C.` : ""),
+    caption: `Outdoor, greenhouse and facility-water supply temperatures (${resolution}).` + (lo ? " Dashed: the crop's comfort band from the plant model (its minimum changes between day and night) and, dotted, the temperature above which the crop is damaged." : ""),
     yLabel: "Temperature (°C)",
     lines: present([
       series(columns, "outdoor_temp_c", "Outdoor", COLORS.skyBlue, "°C"),
       gh ? { ...gh, width: 1.8 } : undefined,
-      series(columns, "fw_supply_temp_c", "Supply water (forward)", COLORS.vermillion, "°C"),
+      lo ? { ...lo, dash: "6 4", width: 1 } : undefined,
+      hi ? { ...hi, dash: "6 4", width: 1 } : undefined,
+      damage ? { ...damage, dash: "2 3", width: 1 } : undefined,
+      series(columns, "fw_supply_temp_c", "Facility-water supply", COLORS.black, "°C"),
     ]),
-    bands: gh ? [{ ...COMFORT_BAND_C, label: `Greenhouse comfort band ${COMFORT_BAND_C.lo}–${COMFORT_BAND_C.hi} °C`, color: COLORS.green }] : [],
   };
 }
 

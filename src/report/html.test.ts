@@ -22,7 +22,11 @@ describe("renderReport", () => {
     for (const key of ["dh_sold_kw", "gh_direct_kw", "gh_boost_kw", "dump_kw", "chiller_kw", "storage_charge_kw", "it_heat_kw", "dh_demand_kw", "hp1_heat_kw", "hp2_heat_kw", "hp1_cop", "hp2_cop", "outdoor_temp_c", "gh_temp_c", "fw_supply_temp_c", "price_el_eur_mwh", "storage_energy_kwh"]) {
       expect(html, key).toContain(`data-key="${key}"`);
     }
-    expect(html).toContain("comfort band 17–24 °C");
+    // The band by day and night, from the model's columns (not a fixed 17–24 °C band hiding the daytime 20 °C).
+    for (const key of ["gh_comfort_min_c", "gh_comfort_max_c", "gh_damage_c"]) expect(html, key).toContain(`data-key="${key}"`);
+    expect(html).toContain("Comfort minimum (day / night)");
+    expect(html).toContain("Facility-water supply");
+    expect(html).not.toContain("Supply water (forward)");
     expect(html).toContain("Heat-pump COP");
     for (const k of full.kpis) expect(html).toContain(k.label);
     expect(html).toContain("Greenhouse yield estimate</td><td class=\"num\">—</td>");

@@ -21,6 +21,10 @@ export interface Kpis {
   hp_seasonal_cop: number | null;
   hp_starts: number;
   greenhouse_discomfort_kh: number;
+  /** Hours the greenhouse air spent above the crop's damage temperature (0 without a greenhouse). */
+  greenhouse_above_damage_h: number;
+  /** The greenhouse's highest air temperature (null without one). */
+  greenhouse_max_temp_c: number | null;
   /** Discomfort priced as the optimizer prices it (€): net value minus this is what mpc and oracle maximise. */
   comfort_penalty_eur: number;
   /** The store's content before the first step and after the last (kWh; 0 without a store). */
@@ -100,9 +104,13 @@ export function computeKpis(res: SimulationResult): Kpis {
   const startCostEur = m.heatPumps.reduce((a, h, k) => a + h.startCostEur * res.hpStarts[k]!, 0);
 
   let discomfortKh = 0;
+  let aboveDamageH = 0;
+  let ghMaxC = -Infinity;
   const ghTemp = c.get("gh_temp_c");
   if (ghTemp) {
     for (let i = 0; i < n; i++) {
+      if (ghTemp[i]! > m.greenhouse!.comfort.damageC) aboveDamageH += dtH;
+      ghMaxC = Math.max(ghMaxC, ghTemp[i]!);
       const t = res.inputs.startMs + (i + 1) * res.inputs.stepS * 1000;
       const T = ghTemp[i]!;
       discomfortKh += (Math.max(0, comfortMinC(m, t) - T) + Math.max(0, T - comfortMaxC(m))) * dtH;
@@ -147,6 +155,8 @@ export function computeKpis(res: SimulationResult): Kpis {
     hp_seasonal_cop: hpElecMwh > 0 ? r(hpHeatMwh / hpElecMwh, 3) : null,
     hp_starts: res.hpStarts.reduce((a, b) => a + b, 0),
     greenhouse_discomfort_kh: r(discomfortKh),
+    greenhouse_above_damage_h: r(aboveDamageH, 2),
+    greenhouse_max_temp_c: ghTemp ? r(ghMaxC, 2) : null,
     comfort_penalty_eur: r(comfortPenaltyEur, 2),
     storage_start_kwh: r(storageStartKwh, 1),
     storage_end_kwh: r(storageEndKwh, 1),

@@ -1,4 +1,5 @@
 import type { SimulationResult } from "../sim/engine.ts";
+import { comfortMaxC, comfortMinC } from "../config/comfort.ts";
 import { columnMwh, type Kpis } from "./kpis.ts";
 import type { ChartSeries, HeatFlow, KpiRow, ReportInput } from "./types.ts";
 
@@ -31,6 +32,27 @@ export function chartSeries(res: SimulationResult, maxPoints = 3000): ChartSerie
       out[b] = s / (end - b * per);
     }
     columns[name] = out;
+  }
+  const g = res.scenario.model.greenhouse;
+  if (g) {
+    // The band at each step's time, as bucket means like every other column (the minimum, hour by hour).
+    const m = res.scenario.model;
+    const byHour = new Map<number, number>();
+    const lo: number[] = new Array(nb);
+    for (let b = 0; b < nb; b++) {
+      let s = 0;
+      const end = Math.min(n, (b + 1) * per);
+      for (let i = b * per; i < end; i++) {
+        const hour = Math.floor((startMs + i * stepS * 1000) / 3_600_000);
+        let v = byHour.get(hour);
+        if (v === undefined) byHour.set(hour, (v = comfortMinC(m, hour * 3_600_000)));
+        s += v;
+      }
+      lo[b] = s / (end - b * per);
+    }
+    columns.gh_comfort_min_c = lo;
+    columns.gh_comfort_max_c = new Array<number>(nb).fill(comfortMaxC(m));
+    columns.gh_damage_c = new Array<number>(nb).fill(g.comfort.damageC);
   }
   return { timeMs, resolution, columns };
 }
@@ -72,6 +94,8 @@ const KPI_META: [keyof Kpis, string, string][] = [
   ["hp_seasonal_cop", "Heat-pump seasonal COP", "—"],
   ["hp_starts", "Heat-pump starts", "—"],
   ["greenhouse_discomfort_kh", "Greenhouse discomfort", "K·h"],
+  ["greenhouse_above_damage_h", "Greenhouse above the crop's damage temperature", "h"],
+  ["greenhouse_max_temp_c", "Greenhouse, highest air temperature", "°C"],
   ["comfort_penalty_eur", "Discomfort priced as the optimizer does", "€"],
   ["storage_start_kwh", "Store at the start", "kWh"],
   ["storage_end_kwh", "Store at the end", "kWh"],
@@ -93,6 +117,10 @@ export function buildReportInput(res: SimulationResult, kpis: Kpis): ReportInput
   for (const e of sc.events) {
     const span = `${new Date(e.startMs).toISOString()} → ${new Date(e.endMs).toISOString()}`;
     notes.push(e.type === "hp_trip" ? `Event: ${e.unit} tripped, ${span}` : `Event: network outage (no heat taken), ${span}`);
+  }
+  const g = sc.model.greenhouse;
+  if (g && kpis.greenhouse_above_damage_h > 0) {
+    notes.push(`The greenhouse was above the crop's damage temperature (${g.comfort.damageC} °C) for ${kpis.greenhouse_above_damage_h} h, up to ${kpis.greenhouse_max_temp_c} °C: the model's only cooling is its vents (no shading screen, no evaporative cooling, no crop transpiration yet), so read these hours as heat the vents could not remove, not as what a real greenhouse would reach.`);
   }
   return {
     title: `chaleur — ${sc.name}`,

@@ -97,6 +97,10 @@ export function sampleReportInput(options: SampleOptions = {}): ReportInput {
       push("gh_direct_kw", ghDirect);
       push("gh_boost_kw", ghBoost);
       push("gh_temp_c", ghTemp);
+      // The tomato band of models/paris-chapelle.yaml: 20 °C by day (06–20 h local), 17 °C at night, 24 °C at most.
+      push("gh_comfort_min_c", hod >= 6 && hod < 20 ? 20 : 17);
+      push("gh_comfort_max_c", 24);
+      push("gh_damage_c", 29);
     }
     if (storage) {
       push("storage_charge_kw", charge);
