@@ -103,6 +103,17 @@ describe("energy closure from independent quantities", () => {
   });
 });
 
+describe("the report's Sankey", () => {
+  it("carries all the electricity of the KPI (heat pumps, chiller, dry-cooler fans)", () => {
+    const hw = loadScenario("simulations/paris-summer-heatwave-week.yaml");
+    const res = runSimulation(hw, buildInputs(hw), createRuleController(hw.model, hw.control.periodS));
+    const k = computeKpis(res);
+    const flows = buildReportInput(res, k).flows.filter((f) => f.from === "Electricity");
+    expect(flows.map((f) => f.to).sort()).toEqual(["Chiller", "Dry coolers", "Heat pumps"]);
+    expect(flows.reduce((a, f) => a + f.energyMwh, 0)).toBeCloseTo(k.electricity_mwh, 2);
+  });
+});
+
 describe("hours above the crop's damage temperature", () => {
   it("are counted from gh_temp_c and noted in the report when there are any", () => {
     const hw = loadScenario("simulations/paris-summer-heatwave-week.yaml");

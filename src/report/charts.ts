@@ -94,7 +94,7 @@ export function temperatureChart(columns: Columns, resolution: string): TimeChar
   return {
     id: "temperatures",
     title: "Temperatures",
-    caption: `Outdoor, greenhouse and facility-water supply temperatures (${resolution}).` + (lo ? " Dashed: the crop's comfort band from the plant model (its minimum changes between day and night) and, dotted, the temperature above which the crop is damaged." : ""),
+    caption: `Outdoor, greenhouse, facility-water supply and network flow temperatures (${resolution}; the network's from the model's weather-compensation curve).` + (lo ? " Dashed: the crop's comfort band from the plant model (its minimum changes between day and night) and, dotted, the temperature above which the crop is damaged." : ""),
     yLabel: "Temperature (°C)",
     lines: present([
       series(columns, "outdoor_temp_c", "Outdoor", COLORS.skyBlue, "°C"),
@@ -103,6 +103,7 @@ export function temperatureChart(columns: Columns, resolution: string): TimeChar
       hi ? { ...hi, dash: "6 4", width: 1 } : undefined,
       damage ? { ...damage, dash: "2 3", width: 1 } : undefined,
       series(columns, "fw_supply_temp_c", "Facility-water supply", COLORS.black, "°C"),
+      series(columns, "dh_supply_temp_c", "Network flow (supply curve)", COLORS.blue, "°C"),
     ]),
   };
 }

@@ -1,5 +1,6 @@
 import type { SimulationResult } from "../sim/engine.ts";
 import { comfortMaxC, comfortMinC } from "../config/comfort.ts";
+import { hotLoopSupplyC } from "../model/plant-model.ts";
 import { columnMwh, type Kpis } from "./kpis.ts";
 import type { ChartSeries, HeatFlow, KpiRow, ReportInput } from "./types.ts";
 
@@ -33,6 +34,9 @@ export function chartSeries(res: SimulationResult, maxPoints = 3000): ChartSerie
     }
     columns[name] = out;
   }
+  // The network's flow temperature, from the model's weather-compensation curve at each bucket's outdoor mean.
+  const out = columns.outdoor_temp_c;
+  if (out) columns.dh_supply_temp_c = out.map((t) => (Number.isFinite(t) ? hotLoopSupplyC(res.scenario.model, t) : Number.NaN));
   const g = res.scenario.model.greenhouse;
   if (g) {
     // The band at each step's time, as bucket means like every other column (the minimum, hour by hour).
@@ -69,6 +73,9 @@ export function heatFlows(res: SimulationResult): HeatFlow[] {
     { from: "IT heat", to: "Greenhouse", energyMwh: columnMwh(res, "gh_direct_kw") },
     { from: "IT heat", to: "Dry coolers", energyMwh: columnMwh(res, "dump_kw") },
     { from: "IT heat", to: "Chiller", energyMwh: columnMwh(res, "chiller_kw") },
+    // Every electricity use of the KPI's, so the Sankey's electricity equals electricity_mwh.
+    { from: "Electricity", to: "Chiller", energyMwh: columnMwh(res, "chiller_elec_kw") },
+    { from: "Electricity", to: "Dry coolers", energyMwh: columnMwh(res, "dump_fan_elec_kw") },
     { from: "Heat pumps", to: "Hot loop", energyMwh: hpHeat },
     { from: "Storage", to: "Hot loop", energyMwh: Math.max(0, -netCharge) },
     { from: "Hot loop", to: "Network (sold)", energyMwh: columnMwh(res, "dh_sold_kw") },
