@@ -1,6 +1,6 @@
 /** The report's time-series charts, built from whatever columns are present (missing columns are skipped). */
 
-import { COLORS, cycleColor } from "./palette.ts";
+import { COLORS, cycleColor, FLOW_COLORS } from "./palette.ts";
 import { hasFiniteValue, type LineSpec, type SeriesSpec, type TimeChartSpec } from "./svg-charts.ts";
 import type { ChartSeries } from "./types.ts";
 
@@ -35,12 +35,12 @@ export function heatPumpPrefixes(declared: readonly string[] | undefined, column
 export function allocationChart(columns: Columns, resolution: string): TimeChartSpec {
   const kw = "kW";
   const areas = present([
-    series(columns, "dh_sold_kw", "District heating (sold)", COLORS.blue, kw),
-    series(columns, "gh_direct_kw", "Greenhouse, direct", COLORS.green, kw),
+    series(columns, "dh_sold_kw", "District heating (sold)", FLOW_COLORS["Network (sold)"]!, kw),
+    series(columns, "gh_direct_kw", "Greenhouse, direct", FLOW_COLORS.Greenhouse!, kw),
     series(columns, "gh_boost_kw", "Greenhouse, HP boost", COLORS.yellow, kw),
-    series(columns, "storage_charge_kw", "Storage charge (+) / discharge (−)", COLORS.skyBlue, kw),
-    series(columns, "dump_kw", "Dry coolers (dumped)", COLORS.grey, kw),
-    series(columns, "chiller_kw", "Chiller", COLORS.purple, kw),
+    series(columns, "storage_charge_kw", "Storage charge (+) / discharge (−)", FLOW_COLORS.Storage!, kw),
+    series(columns, "dump_kw", "Dry coolers (dumped)", FLOW_COLORS["Dry coolers"]!, kw),
+    series(columns, "chiller_kw", "Chiller", FLOW_COLORS.Chiller!, kw),
   ]);
   const lines: LineSpec[] = present([
     series(columns, "it_heat_kw", "IT waste heat", COLORS.black, kw),

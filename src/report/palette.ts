@@ -12,6 +12,22 @@ export const COLORS = {
   darkGrey: "#4D4D4D",
 } as const;
 
+/**
+ * One colour per use of heat in every chart and the Sankey (a reader follows "blue = the network" across the
+ * report): the allocation chart's series and the Sankey's nodes and the links into them.
+ */
+export const FLOW_COLORS: Readonly<Record<string, string>> = {
+  "Network (sold)": COLORS.blue,
+  Greenhouse: COLORS.green,
+  Storage: COLORS.skyBlue,
+  "Dry coolers": COLORS.grey,
+  Chiller: COLORS.purple,
+  "IT heat": COLORS.darkGrey,
+  Electricity: COLORS.orange,
+  "Heat pumps": COLORS.vermillion,
+  "Hot loop": COLORS.black,
+};
+
 /** Colours for numbered series (heat pumps, Sankey nodes), in order: Okabe–Ito, then Tol's indigo and wine. */
 export const SERIES_CYCLE: readonly string[] = [
   COLORS.blue,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cleanFlows, layoutSankey, renderSankey } from "./sankey.ts";
 import type { HeatFlow } from "./types.ts";
+import { allocationChart } from "./charts.ts";
 
 const flows: HeatFlow[] = [
   { from: "IT heat", to: "Heat pumps", energyMwh: 120 },
@@ -64,5 +65,24 @@ describe("sankey", () => {
   it("says so when there is nothing to draw", () => {
     expect(renderSankey([])).toContain("No heat flows");
     expect(renderSankey([{ from: "A", to: "B", energyMwh: 0 }])).toContain("No heat flows");
+  });
+});
+
+describe("colours", () => {
+  it("each use of heat has one colour in the Sankey and in the allocation chart", () => {
+    const svg = renderSankey([
+      { from: "IT heat", to: "Heat pumps", energyMwh: 60 },
+      { from: "Heat pumps", to: "Hot loop", energyMwh: 70 },
+      { from: "Hot loop", to: "Network (sold)", energyMwh: 50 },
+      { from: "Hot loop", to: "Storage", energyMwh: 20 },
+      { from: "IT heat", to: "Dry coolers", energyMwh: 30 },
+    ]);
+    const chart = allocationChart({ dh_sold_kw: [1, 2], storage_charge_kw: [1, 2], dump_kw: [1, 2] }, "hourly mean");
+    const colourOf = (key: string) => chart.areas!.find((a) => a.key === key)!.color;
+    const linkInto = (to: string) => new RegExp(`stroke="([^"]+)"[^>]*><title>[^<]* → ${to}:`).exec(svg)?.[1];
+    expect(linkInto("Network \\(sold\\)")).toBe(colourOf("dh_sold_kw"));
+    expect(linkInto("Storage")).toBe(colourOf("storage_charge_kw"));
+    expect(linkInto("Dry coolers")).toBe(colourOf("dump_kw"));
+    expect(new Set([colourOf("dh_sold_kw"), colourOf("storage_charge_kw"), colourOf("dump_kw")]).size).toBe(3);
   });
 });

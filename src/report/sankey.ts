@@ -5,7 +5,7 @@
 
 import { escapeHtml } from "./escape.ts";
 import { coord, formatNumber, formatPercent } from "./format.ts";
-import { cycleColor } from "./palette.ts";
+import { cycleColor, FLOW_COLORS } from "./palette.ts";
 import type { HeatFlow } from "./types.ts";
 
 export interface SankeyNode {
@@ -119,7 +119,7 @@ export function layoutSankey(input: readonly HeatFlow[]): SankeyLayout | null {
     x: xOfColumn(depth[i] ?? 0),
     y: 0,
     height: Math.max(1, value(i) * scale),
-    color: cycleColor(i),
+    color: FLOW_COLORS[name] ?? cycleColor(i),
   }));
   const place = (col: number[]): void => {
     const used = col.reduce((s, i) => s + nodes[i]!.height, 0) + NODE_GAP * Math.max(0, col.length - 1);
@@ -197,8 +197,10 @@ export function renderSankey(flows: readonly HeatFlow[]): string {
     const a = layout.nodes[l.from]!;
     const b = layout.nodes[l.to]!;
     const title = `${a.name} → ${b.name}: ${formatMwh(l.energyMwh)}`;
+    // A link into a use of heat takes that use's colour (the same as in the charts); others their source's.
+    const color = b.name in FLOW_COLORS && !["Heat pumps", "Hot loop"].includes(b.name) ? b.color : a.color;
     parts.push(
-      `<path class="link" d="${linkPath(layout, l)}" stroke="${a.color}" stroke-width="${Math.max(0.01, Math.round(l.width * 100) / 100)}" data-mwh="${l.energyMwh}"><title>${escapeHtml(title)}</title></path>`,
+      `<path class="link" d="${linkPath(layout, l)}" stroke="${color}" stroke-width="${Math.max(0.01, Math.round(l.width * 100) / 100)}" data-mwh="${l.energyMwh}"><title>${escapeHtml(title)}</title></path>`,
     );
   }
   for (const nd of layout.nodes) {
