@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseDropFile, type DropFileResult, type DropProblem } from "../src/forecast/drop-file.ts";
+import { parseDropFile } from "../src/forecast/drop-file.ts";
+import { HOUR, accepted, cellsOf, file, problems } from "../src/forecast/drop-file-fixture.ts";
 
 /**
  * The drop-folder parser on the real files shipped in simulations/data (read here, so that the parser's unit tests
@@ -8,20 +9,6 @@ import { parseDropFile, type DropFileResult, type DropProblem } from "../src/for
  */
 const REAL_PRICES = "simulations/data/prices-fr-2023-entsoe.csv";
 const REAL_EPW = "simulations/data/weather-brussels-uccle-tmyx.epw";
-const HOUR = 3_600_000;
-const file = (header: string, rows: string[]) => [header, ...rows].join("\n") + "\n";
-/** The number in column `col` of each row, read from the file's text (not from the parser). */
-const cellsOf = (rows: string[], col = 1) => rows.map((r) => Number(r.split(",")[col]));
-
-function accepted(r: DropFileResult) {
-  if (!r.ok) throw new Error(`rejected: ${r.problems.map((p) => p.message).join(" | ")}`);
-  return r;
-}
-function problems(r: DropFileResult): DropProblem[] {
-  if (r.ok) throw new Error("accepted, expected a rejection");
-  return r.problems;
-}
-
 describe("parseDropFile on the real ENTSO-E 2023 export", () => {
   it("accepts the real export's 25-hour autumn day: the two 02:00 rows are 00:00Z and 01:00Z", () => {
     const lines = readFileSync(REAL_PRICES, "utf8").split("\n");

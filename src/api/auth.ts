@@ -71,7 +71,15 @@ export class Sessions {
 
   /** The session of a token, if it exists, has not expired, and its user still exists (with the user's role now). */
   find(token: string): SessionInfo | null {
-    const h = tokenHash(token);
+    return this.#lookup(tokenHash(token));
+  }
+
+  /** Whether a session still holds (not ended, not expired, its user still there with the same password). */
+  alive(tokenHashHex: string): boolean {
+    return this.#lookup(tokenHashHex) !== null;
+  }
+
+  #lookup(h: string): SessionInfo | null {
     const s = this.#store.session(h);
     if (!s) return null;
     if (s.expiresMs <= this.#nowMs()) {
@@ -80,12 +88,6 @@ export class Sessions {
     }
     const u = this.#store.user(s.username);
     return u ? { username: u.username, role: u.role, kind: s.kind, csrf: s.csrf, expiresMs: s.expiresMs, tokenHash: h } : null;
-  }
-
-  /** Whether a session still holds (not ended, not expired, its user still there with the same password). */
-  alive(tokenHashHex: string): boolean {
-    const s = this.#store.session(tokenHashHex);
-    return s !== null && s.expiresMs > this.#nowMs() && this.#store.user(s.username) !== null;
   }
 
   end(tokenHashHex: string): void {

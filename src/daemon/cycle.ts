@@ -12,12 +12,11 @@ import { emptyEstimateMemory, estimate, safeSetpoints, type EstimateTag } from "
 import { follow, type FollowConfig } from "../control/follow.ts";
 import { emptyPlanStore, planAgeS, storeFailure, storePlan, type PlanStore } from "../control/plan-store.ts";
 import { plantForecast } from "../forecast/plant-forecast.ts";
-import { MEASURED_AS } from "../forecast/daemon-forecast.ts";
 import type { DaemonForecaster } from "./forecasts.ts";
 import type { Recorder } from "../report/record.ts";
 import type { DaemonHistory } from "./history-port.ts";
 import type { ResumeState } from "./resume.ts";
-import { forecastFacts, fromPlant } from "./forecast-facts.ts";
+import { annotateSources, forecastFacts, fromPlant } from "./forecast-facts.ts";
 import { cycleRecord, registersFor, replanReason, type ReplanThresholds } from "./phases.ts";
 import { overrideStatus, type Override } from "../ops/overrides.ts";
 import { applyOverrides, overrideBounds } from "../ops/override-bounds.ts";
@@ -320,11 +319,7 @@ export class Daemon {
       let readError: string | null = null;
       const arrays = await d.measurements.readForecasts().catch((e: Error) => ((readError = e.message), null));
       const pf = d.forecaster ? d.forecaster.make(obs, d.control.grid, arrays) : fromPlant(plantForecast(d.model, obs, d.control.grid, arrays));
-      if (readError !== null) for (const q of Object.values(pf.sources)) if (q.why) q.why = `${q.why}: ${readError}`;
-      for (const q of ["price_el_eur_mwh", "outdoor_temp_c"] as const) {
-        const s = this.#lastSamples.get(MEASURED_AS[q]);
-        if (pf.sources[q].source === "last known" && s) pf.sources[q].why = `${pf.sources[q].why ?? ""}; held at ${s.value} measured ${Math.max(0, Math.round((obs.timeMs - s.sourceMs) / 1000))} s before`;
-      }
+      annotateSources(pf, readError, this.#lastSamples, obs.timeMs);
       const req = planRequest(d.control.tuning, d.control.grid, this.#planStore, obs, pf.forecast);
       const overrides = d.overrides?.pending(obs.timeMs) ?? [];
       if (overrides.length) req.options.bounds = overrideBounds(d.model, overrides, pf.forecast.startMs, pf.forecast.stepsS);

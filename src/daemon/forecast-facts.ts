@@ -1,5 +1,6 @@
 import type { plantForecast } from "../forecast/plant-forecast.ts";
-import type { DaemonForecast } from "../forecast/daemon-forecast.ts";
+import { MEASURED_AS, type DaemonForecast } from "../forecast/daemon-forecast.ts";
+import type { Sample } from "../io/types.ts";
 import { stepBoundsMs } from "../optimizer/plan-grid.ts";
 import type { ForecastFacts } from "../store/types.ts";
 
@@ -17,3 +18,15 @@ export function forecastFacts(df: DaemonForecast): ForecastFacts[] {
   return (Object.keys(values) as (keyof typeof values)[]).map((k) => ({ issuedMs: f.startMs, quantity: k, source: df.sources[k].source, ...(df.sources[k].why ? { why: df.sources[k].why } : {}), boundsMs, values: values[k] }));
 }
 
+
+/**
+ * Why each source was used, completed for the log and the history: a failed read of the plant's arrays, and for a
+ * price or temperature held at its last value, that value and its age.
+ */
+export function annotateSources(pf: DaemonForecast, readError: string | null, samples: ReadonlyMap<string, Sample>, obsMs: number): void {
+  if (readError !== null) for (const q of Object.values(pf.sources)) if (q.why) q.why = `${q.why}: ${readError}`;
+  for (const q of ["price_el_eur_mwh", "outdoor_temp_c"] as const) {
+    const s = samples.get(MEASURED_AS[q]);
+    if (pf.sources[q].source === "last known" && s) pf.sources[q].why = `${pf.sources[q].why ?? ""}; held at ${s.value} measured ${Math.max(0, Math.round((obsMs - s.sourceMs) / 1000))} s before`;
+  }
+}

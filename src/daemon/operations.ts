@@ -4,6 +4,7 @@ import type { PlantModel } from "../model/plant-model.ts";
 import type { PlanBounds, PlanForecast, PlanState } from "../optimizer/plan-types.ts";
 import { observationState } from "../control/planner.ts";
 import { overrideBounds } from "../ops/override-bounds.ts";
+import { plantForecast } from "../forecast/plant-forecast.ts";
 import type { Observation } from "../control/types.ts";
 import type { Sample } from "../io/types.ts";
 import type { OpsStore, AuditEntry } from "../store/ops-store.ts";
@@ -36,7 +37,7 @@ export interface OperationsDeps {
   log: Logger;
   /** Tags whose bad quality is a medium alarm rather than a low one. */
   criticalTags: readonly string[];
-  /** The plan's grid (s per step): a forecast made from the observation alone, when there is no plan yet, uses it. */
+  /** The plan's grid (s per step): the forecast made from the observation, when there is no plan yet, uses it. */
   grid: readonly number[];
   /**
    * Whether any plan exists with these bounds: the optimizer's LP relaxation (no relaxed plan ⇒ no plan at all).
@@ -97,8 +98,8 @@ export class Operations implements OverrideSource {
 
   /**
    * Checks, refuses (OverrideRefusal) or stores and audits an override; the next cycle plans around it. Cooling
-   * first is judged on the forecast of the plan in force (or, before any plan, on the plant as observed now, held
-   * over the grid): the optimizer's relaxation decides whether any plan is left, the capacity check names the step
+   * first is judged on the forecast of the plan in force (or, before any plan, on the plant as observed now with
+   * the model's profiles): the optimizer's relaxation decides whether any plan is left, the capacity check names the step
    * and the figures. Beyond the forecast's end, each later plan is made around the override (a plan it makes
    * impossible fails, and the ladder and the solver alarm say so).
    */
@@ -114,7 +115,8 @@ export class Operations implements OverrideSource {
     const candidate: Override = { ...draft, id: -1, clearedMs: null, clearedBy: null, clearReason: null };
     const obs = view.observation;
     if (!obs) throw new OverrideRefusal(409, "chaleur has no view of the plant now (see the mode), so it cannot check that cooling comes first; use the PLC's own panel, or try again once measurements come in");
-    const f = (view.forecast ? forecastFrom(view.forecast, now) : null) ?? heldForecast(this.#d.model, obs, now, this.#d.grid);
+    // Before any plan: the plant as observed now, over the model's profiles (what the daemon plans on without arrays).
+    const f = (view.forecast ? forecastFrom(view.forecast, now) : null) ?? plantForecast(this.#d.model, obs, this.#d.grid, null).forecast;
     const all = [...this.pending(now), candidate];
     const verdict = coolingCheck({ model: this.#d.model, forecast: f, storageEnergyKwh: obs.storageEnergyKwh, ghTempC: obs.ghTempC, overrides: all, proposed: candidate });
     const plan = this.#d.checkPlan ? await this.#d.checkPlan(f, observationState(obs), overrideBounds(this.#d.model, all, f.startMs, f.stepsS)) : "unknown";
@@ -231,13 +233,6 @@ export class Operations implements OverrideSource {
     this.events$.next({ type: "audit", data: entry });
     return entry;
   }
-}
-
-/** The plant as observed now, held over the grid (a start before any plan; every unit as available as now). */
-function heldForecast(m: PlantModel, obs: Observation, nowMs: number, grid: readonly number[]): PlanForecast {
-  const n = grid.length;
-  const flat = (v: number) => Array.from({ length: n }, () => v);
-  return { startMs: nowMs, stepsS: [...grid], n, itHeatKw: flat(obs.itHeatKw), outdoorTempC: flat(obs.outdoorTempC), solarWm2: flat(obs.solarWm2), priceElEurPerMwh: flat(obs.priceElEurPerMwh), dhDemandKw: flat(obs.dhDemandKw), hpAvailable: m.heatPumps.map((h) => Array.from({ length: n }, () => obs.hps.find((x) => x.id === h.id)?.available ?? true)) };
 }
 
 /** The forecast's steps from the one holding `nowMs` on (a plan made minutes ago covers a past step or two). */

@@ -1,20 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseDropFile, type DropFileResult, type DropProblem } from "./drop-file.ts";
+import { parseDropFile, type DropProblem } from "./drop-file.ts";
+import { accepted, cellsOf, file, problems } from "./drop-file-fixture.ts";
 
 const ENTSOE = "MTU (CET/CEST),Day-ahead Price [EUR/MWh]";
-const HOUR = 3_600_000;
-const file = (header: string, rows: string[]) => [header, ...rows].join("\n") + "\n";
-/** The number in column `col` of each row, read from the text the test wrote (not from the parser). */
-const cellsOf = (rows: string[], col = 1) => rows.map((r) => Number(r.split(",")[col]));
-
-function accepted(r: DropFileResult) {
-  if (!r.ok) throw new Error(`rejected: ${r.problems.map((p) => p.message).join(" | ")}`);
-  return r;
-}
-function problems(r: DropFileResult): DropProblem[] {
-  if (r.ok) throw new Error("accepted, expected a rejection");
-  return r.problems;
-}
 /** Each problem names the file in its message, and the line where it has one. */
 function expectNamed(ps: DropProblem[], name: string): void {
   for (const p of ps) {
