@@ -11,6 +11,7 @@ import { DEFAULT_SOLVER, SOLVERS } from "../optimizer/solvers/index.ts";
 import { validateFile } from "./validate-file.ts";
 import { checkOutputFile, prepareOutputDir } from "./output-path.ts";
 import type { SimPlantCliOptions } from "./sim-plant.ts";
+import type { SweepCliOptions } from "./sweep.ts";
 
 const VERSION = (JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8")) as { version: string }).version;
 const PLC_MAPS = ["heat-pumps", "substation", "greenhouse"].map((n) => resolve(import.meta.dirname, "../../plc", `${n}.yaml`));
@@ -43,7 +44,7 @@ function buildProgram(): Command {
       const out = prepareOutputDir("--out", opts.out ?? join("out", `${basename(file).replace(/\.ya?ml$/, "")}-${opts.controller}`));
       const t0 = performance.now();
       const onProgress = progressBar(`${sc.name} (${opts.controller})`);
-      const r = await simulateScenario(sc, opts.controller, out, { solver: opts.solver, ...(onProgress ? { onProgress } : {}) });
+      const r = await simulateScenario(sc, opts.controller, out, { solver: opts.solver, sets: opts.set, ...(onProgress ? { onProgress } : {}) });
       const s = ((performance.now() - t0) / 1000).toFixed(1);
       const k = r.kpis;
       console.log(`${sc.name} with ${opts.controller}: ${r.result.inputs.n} steps in ${s} s`);
@@ -54,6 +55,31 @@ function buildProgram(): Command {
       if (notes > 0) console.log(`  ${notes} data note${notes === 1 ? "" : "s"} in the report`);
       console.log(`  report: ${r.files.report}`);
       console.log(`  data:   ${r.files.timeseries}, ${r.files.kpis}`);
+    });
+
+  program
+    .command("sweep")
+    .description("Run every case of a study (axes of values over a scenario and its model, × controllers) on worker threads; resumable; writes cases.csv and study.html")
+    .argument("[study]", "study file (YAML), e.g. simulations/studies/store-size.yaml")
+    .option("--workers <n>", "worker threads (default: as many as cores)")
+    .option("--shard <i/n>", "run only slice i of n (0-based), for an indexed batch job; join the slices with --merge")
+    .option("--out <dir>", "study folder (default: out/<study name>); a case already done there is not run again")
+    .option("--merge <dirs...>", "join the folders of a study's shards into --out (default: the first)")
+    .option("--yes", "allow more than 10,000 cases")
+    .addOption(new Option("--solver <name>", "optimizer backend for mpc/oracle").choices([...SOLVERS]).default(DEFAULT_SOLVER))
+    .action(async (file: string | undefined, o: SweepCliOptions) => {
+      const { sweepCommand } = await import("./sweep.ts");
+      process.exitCode = await sweepCommand(file, o);
+    });
+
+  program
+    .command("compare")
+    .description("Runs of chaleur simulate side by side: KPIs with differences, charts overlaid, where the value was won or lost (by day, by use of heat)")
+    .argument("<runs...>", "run folders written by simulate (the first is the reference)")
+    .option("--out <file>", "HTML file to write", "compare.html")
+    .action(async (runs: string[], o: { out: string }) => {
+      const { runCompare } = await import("./compare.ts");
+      console.log(runCompare({ runs, out: checkOutputFile("--out", o.out) }).summary);
     });
 
   program

@@ -5,6 +5,7 @@ import { modelFromData } from "../config/plant-model.ts";
 import { describePlcMap, plcMapFromData } from "../config/plc-schema.ts";
 import { loadScenario } from "../config/scenario.ts";
 import { loadDaemonConfig } from "../config/daemon-config.ts";
+import { caseCount, loadStudy } from "../study/study.ts";
 
 /** Recognises what kind of chaleur file this is and validates it fully; returns a one-line summary. */
 export function validateFile(file: string): string {
@@ -36,5 +37,9 @@ export function validateFile(file: string): string {
     const days = (s.endMs - s.startMs) / 86_400_000;
     return `${file}: valid scenario '${s.name}' (${days} days on '${s.model.name}', ${s.events.length} events)`;
   }
-  throw new InputError(file, "(top level)", "a plant model (with facility_water, heat_pumps, …), a scenario (with model, start, duration), a PLC register map (with plc, unit_id, registers), a wire config (with opcua, modbus) or a daemon config (a wire config with model)");
+  if (kind === "study") {
+    const st = loadStudy(file);
+    return `${file}: valid study '${st.name}' (${caseCount(st).toLocaleString("en")} cases: ${st.axes.map((a) => `${a.values.length} ${a.path}`).join(" × ")} × ${st.controllers.join(", ")}, on ${st.scenarioFile})`;
+  }
+  throw new InputError(file, "(top level)", "a plant model (with facility_water, heat_pumps, …), a scenario (with model, start, duration), a PLC register map (with plc, unit_id, registers), a wire config (with opcua, modbus), a daemon config (a wire config with model) or a study (with scenario, axes)");
 }

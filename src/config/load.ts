@@ -79,7 +79,7 @@ export function validate<T extends z.ZodType>(schema: T, data: unknown, file: st
 }
 
 /** The kinds of chaleur file, recognised by the fields only that kind has. */
-export type FileKind = "plant model" | "scenario" | "PLC register map" | "wire config" | "daemon config";
+export type FileKind = "plant model" | "scenario" | "PLC register map" | "wire config" | "daemon config" | "study";
 
 const KIND_FIELDS: [FileKind, string[], string][] = [
   ["plant model", ["facility_water", "heat_pumps"], "facility_water, heat_pumps, …"],
@@ -87,6 +87,7 @@ const KIND_FIELDS: [FileKind, string[], string][] = [
   ["wire config", ["opcua", "modbus"], "opcua, modbus"],
   ["daemon config", [], "model, opcua, modbus, control"],
   ["scenario", ["start", "model"], "model, start, duration"],
+  ["study", ["axes"], "scenario, axes, controllers"],
 ];
 
 export function fileKind(data: unknown): FileKind | null {

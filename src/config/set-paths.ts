@@ -21,16 +21,26 @@ export function parseSet(text: string): SetPath {
   const eq = text.indexOf("=");
   const path = eq < 0 ? "" : text.slice(0, eq).trim();
   if (eq < 0 || !path) throw new InputError("--set", "", "path=value, e.g. prices.mean_eur_per_mwh=80 or model.storage.height_m=12", `got '${text}'`);
-  const keys = path.split(".");
-  if (keys.some((k) => !/^[A-Za-z0-9_]+$/.test(k))) throw new InputError("--set", "", "a dotted path of keys (letters, digits, _) and list indexes", `got '${path}'`);
+  if (!isSetPath(path)) throw new InputError("--set", "", "a dotted path of keys (letters, digits, _) and list indexes", `got '${path}'`);
   let value: unknown;
   try {
     value = parseYamlText(text.slice(eq + 1));
   } catch {
     throw new InputError("--set", path, "a YAML value (a number, true/false, a string)", `got '${text.slice(eq + 1)}'`);
   }
+  return { ...setPath(path, value), text };
+}
+
+/** Whether a path is dotted keys (letters, digits, _) and list indexes. */
+export function isSetPath(path: string): boolean {
+  return path.split(".").every((k) => /^[A-Za-z0-9_]+$/.test(k));
+}
+
+/** A change of an already-parsed value (a study's axis value); the path as in parseSet. */
+export function setPath(path: string, value: unknown): SetPath {
+  const keys = path.split(".");
   const model = keys[0] === "model" && keys.length > 1;
-  return { text, target: model ? "model" : "scenario", keys: model ? keys.slice(1) : keys, value };
+  return { text: `${path}=${typeof value === "string" ? value : JSON.stringify(value)}`, target: model ? "model" : "scenario", keys: model ? keys.slice(1) : keys, value };
 }
 
 /**

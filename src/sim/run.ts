@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Scenario } from "../config/scenario.ts";
 import type { Controller } from "../control/types.ts";
@@ -16,6 +16,9 @@ import { computeKpis, type Kpis } from "../report/kpis.ts";
 import { writeTimeseriesCsv } from "../report/timeseries-csv.ts";
 import { buildReportInput } from "../report/run-report.ts";
 import { renderReport } from "../report/html.ts";
+import { runInfoOf } from "../report/run-info.ts";
+
+const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 export const CONTROLLERS = ["rule", "mpc", "oracle"] as const;
 export type ControllerName = (typeof CONTROLLERS)[number];
@@ -62,19 +65,21 @@ export async function makeController(name: string, sc: Scenario, inputs: Scenari
 export interface RunOutputs {
   result: SimulationResult;
   kpis: Kpis;
-  files: { timeseries: string; kpis: string; report: string };
+  files: { timeseries: string; kpis: string; report: string; run: string };
 }
 
-/** Simulates a scenario with a controller and writes timeseries.csv, kpis.json and report.html into outDir. */
-export async function simulateScenario(sc: Scenario, controllerName: string, outDir: string, opts: RunOptions & ControllerOptions = {}): Promise<RunOutputs> {
+/** Simulates a scenario with a controller and writes timeseries.csv, kpis.json, report.html and run.json into outDir. */
+export async function simulateScenario(sc: Scenario, controllerName: string, outDir: string, opts: RunOptions & ControllerOptions & { sets?: readonly string[] } = {}): Promise<RunOutputs> {
   const inputs = buildInputs(sc);
   const controller = await makeController(controllerName, sc, inputs, opts);
   const result = runSimulation(sc, inputs, controller, opts);
   const kpis = computeKpis(result);
   mkdirSync(outDir, { recursive: true });
-  const files = { timeseries: join(outDir, "timeseries.csv"), kpis: join(outDir, "kpis.json"), report: join(outDir, "report.html") };
+  const files = { timeseries: join(outDir, "timeseries.csv"), kpis: join(outDir, "kpis.json"), report: join(outDir, "report.html"), run: join(outDir, "run.json") };
   writeTimeseriesCsv(result, files.timeseries);
   writeFileSync(files.kpis, `${JSON.stringify(kpis, null, 2)}\n`);
   writeFileSync(files.report, renderReport(buildReportInput(result, kpis)));
+  // What `chaleur compare` needs to name the run and value its flows (opts.sets: the --set texts, as given).
+  writeFileSync(files.run, `${JSON.stringify(runInfoOf(sc, controllerName, opts.sets ?? [], VERSION), null, 2)}\n`);
   return { result, kpis, files };
 }
