@@ -115,6 +115,34 @@ describe("a sweep on worker threads", () => {
     expect(() => mergeShards([shards[0]!, join(dir, "small")], join(dir, "mixed"))).toThrow(/studyKey: expected the same study/);
   }, 240_000);
 
+  it("study.html: the best case per controller, a chart per axis, a table sorted by a click", async () => {
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`file://${join(dir, "small", "study.html")}`);
+      const csv = readFileSync(join(dir, "small", "cases.csv"), "utf8").trim().split("\n").map((l) => l.split(","));
+      const col = csv[0]!.indexOf("value_eur");
+      const best = csv.slice(1).reduce((b, r) => (Number(r[col]) > Number(b[col]) ? r : b));
+      await expect.poll(() => page.locator("#best tr td:nth-child(2)").first().textContent()).toBe(best[0]);
+      expect(await page.locator("#charts .uplot").count()).toBe(2);
+      // Sorted by value_eur, highest first; a click on "case" sorts by case, a second click reverses it.
+      const firstCase = () => page.locator("#cases tbody tr td:first-child").first().textContent();
+      expect(await firstCase()).toBe(best[0]);
+      await page.locator("#cases thead th button").first().click();
+      expect(await firstCase()).toBe(String(csv.length - 2));
+      await page.locator("#cases thead th button").first().click();
+      expect(await firstCase()).toBe("0");
+      await page.selectOption("#kpi", "heat_dumped_mwh");
+      expect(await page.locator("#best-kpi").textContent()).toBe("heat_dumped_mwh (lowest)");
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
   it("Ctrl-C keeps the finished cases, and the same command then runs only the missing ones", async () => {
     const f = study("interrupted", "controllers: [rule]\nset: { duration: P2D }\naxes:\n  prices.mean_eur_per_mwh: [40, 50, 60, 70, 80, 90]\n");
     const out = join(dir, "interrupted");
