@@ -13,7 +13,11 @@ const heatPump = z
     id,
     heat_max_kw: pos,
     heat_min_kw: nonneg,
+    // η of COP = η·T_cond/(T_cond − T_evap) with the approaches below (Kajaani calibrates to 0.611 at 3 K/3 K).
     eta_carnot: num.gt(0).max(0.8),
+    // Water-to-refrigerant approach of the evaporator and the condenser; 2–5 K for plate exchangers (default 3).
+    evaporator_approach_k: nonneg.max(15).default(3),
+    condenser_approach_k: nonneg.max(15).default(3),
     part_load_cd: frac.default(0.9),
     ramp_kw_per_min: pos,
     start_delay_min: nonneg.default(0),
@@ -89,6 +93,27 @@ export const modelSchema = z
         solar_transmittance: frac,
         vent_start_c: num,
         max_vent_kw_per_k: nonneg,
+        // Share of the sun reaching the crop that transpiration turns into latent heat; absent: no crop modelled.
+        transpiration_latent_fraction: num.min(0).max(0.9).default(0),
+        // Summer cooling after the vents (each absent: not fitted). Start temperatures at or above vent_start_c.
+        shading_screen: z
+          .object({
+            start_c: num,
+            shading_fraction: num.min(0).max(0.9),
+          })
+          .strict()
+          .nullable()
+          .default(null),
+        fog: z
+          .object({
+            start_c: num,
+            max_water_kg_per_m2_h: num.gt(0).max(3),
+            efficiency: num.gt(0).max(1),
+            outdoor_dew_point_c: num.min(-30).max(35),
+          })
+          .strict()
+          .nullable()
+          .default(null),
         initial_temp_c: num.default(18),
         direct_hx: z
           .object({

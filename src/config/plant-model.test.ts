@@ -93,4 +93,36 @@ describe("plant model loading", () => {
     expect(hotLoopSupplyC(m, 5)).toBeCloseTo(75, 9);
     expect(hotLoopSupplyC(m, 30)).toBe(65);
   });
+
+  it("reads the heat pumps' approaches and the greenhouse's summer cooling, optional with documented defaults", () => {
+    const m = loadModel("models/paris-chapelle.yaml");
+    expect(m.heatPumps[0]).toMatchObject({ etaCarnot: 0.611, evaporatorApproachK: 3, condenserApproachK: 3 });
+    const s = m.greenhouse!.spec;
+    expect(s.transpirationFraction).toBe(0.6);
+    expect(s.shade).toEqual({ startC: 26, fraction: 0.5 });
+    expect(s.fog!.maxKw).toBeCloseTo((0.5 * 1200 * 2450) / 3600, 9); // water rate × area × latent heat
+    // A file without them still loads: 3 K approaches, no transpiration, no screen, no fog.
+    const d = base();
+    delete d.heat_pumps[0].evaporator_approach_k;
+    delete d.heat_pumps[0].condenser_approach_k;
+    for (const k of ["transpiration_latent_fraction", "shading_screen", "fog"]) delete d.greenhouse[k];
+    const old = modelFromData(d, "models/x.yaml");
+    expect(old.heatPumps[0]).toMatchObject({ evaporatorApproachK: 3, condenserApproachK: 3 });
+    expect(old.greenhouse!.spec).toMatchObject({ transpirationFraction: 0, shade: null, fog: null });
+  });
+
+  it("refuses a screen or fog that would start before the vents, and fog without vents, naming the field", () => {
+    const a = base();
+    a.greenhouse.shading_screen.start_c = 20;
+    expect(errorOf(a).field).toBe("greenhouse.shading_screen.start_c");
+    const b = base();
+    b.greenhouse.fog.start_c = 22;
+    expect(errorOf(b).field).toBe("greenhouse.fog.start_c");
+    const c = base();
+    c.greenhouse.max_vent_kw_per_k = 0;
+    expect(errorOf(c).field).toBe("greenhouse.max_vent_kw_per_k");
+    const e = base();
+    e.greenhouse.fog.efficiency = 1.5;
+    expect(errorOf(e).field).toBe("greenhouse.fog.efficiency");
+  });
 });

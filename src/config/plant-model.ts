@@ -2,9 +2,9 @@ import { InputError } from "./errors.ts";
 import { loadYamlFile, validate } from "./load.ts";
 import { modelSchema, type ModelFile } from "./model-schema.ts";
 import { cylinderUaKwPerK, tankCapacityKwh, type TankSpec } from "../physics/storage.ts";
-import { designLoadKw } from "../physics/greenhouse.ts";
+import { designLoadKw, WATER_LATENT_HEAT_KJ_PER_KG } from "../physics/greenhouse.ts";
 import { defaultHourOfWeekFactors } from "../physics/demand.ts";
-import { WATER_CP_J_PER_KGK, WATER_DENSITY_KG_M3 } from "../physics/thermo.ts";
+import { SECONDS_PER_HOUR, WATER_CP_J_PER_KGK, WATER_DENSITY_KG_M3 } from "../physics/thermo.ts";
 import { itHeatMaxKw, rejectCapacityKw, type GreenhouseModel, type PlantModel, type StorageModel } from "../model/plant-model.ts";
 
 // Re-exported while the wire adapters still import the type from here.
@@ -53,6 +53,10 @@ export function resolveModel(f: ModelFile, file: string): PlantModel {
     const c = g.comfort;
     if (c.day_end_hour <= c.day_start_hour) throw new InputError(file, "greenhouse.comfort.day_end_hour", `an hour after day_start_hour (${c.day_start_hour})`);
     if (c.day_max_c <= c.day_min_c) throw new InputError(file, "greenhouse.comfort.day_max_c", `a temperature above day_min_c (${c.day_min_c} °C)`);
+    // The cooling cascade: screen and fog act once the vents are fully open, and fog needs the vents' air.
+    if (g.shading_screen && g.shading_screen.start_c < g.vent_start_c) throw new InputError(file, "greenhouse.shading_screen.start_c", `a temperature at or above vent_start_c (${g.vent_start_c} °C)`, `got ${g.shading_screen.start_c}`);
+    if (g.fog && g.fog.start_c < g.vent_start_c) throw new InputError(file, "greenhouse.fog.start_c", `a temperature at or above vent_start_c (${g.vent_start_c} °C)`, `got ${g.fog.start_c}`);
+    if (g.fog && g.max_vent_kw_per_k <= 0) throw new InputError(file, "greenhouse.max_vent_kw_per_k", "vents (> 0) for the fog to exchange its air", `got ${g.max_vent_kw_per_k}`);
     greenhouse = {
       spec: {
         areaM2: g.area_m2,
@@ -61,6 +65,16 @@ export function resolveModel(f: ModelFile, file: string): PlantModel {
         solarTransmittance: g.solar_transmittance,
         ventStartC: g.vent_start_c,
         maxVentKwPerK: g.max_vent_kw_per_k,
+        transpirationFraction: g.transpiration_latent_fraction,
+        shade: g.shading_screen ? { startC: g.shading_screen.start_c, fraction: g.shading_screen.shading_fraction } : null,
+        fog: g.fog
+          ? {
+              startC: g.fog.start_c,
+              maxKw: (g.fog.max_water_kg_per_m2_h * g.area_m2 * WATER_LATENT_HEAT_KJ_PER_KG) / SECONDS_PER_HOUR,
+              efficiency: g.fog.efficiency,
+              outdoorDewPointC: g.fog.outdoor_dew_point_c,
+            }
+          : null,
       },
       initialTempC: g.initial_temp_c,
       directHx: { uaKwPerK: g.direct_hx.ua_kw_per_k, facilitySideKwPerK: g.direct_hx.facility_side_kw_per_k, greenhouseSideKwPerK: g.direct_hx.greenhouse_side_kw_per_k, emitterOffsetK: g.direct_hx.emitter_offset_k },
@@ -82,6 +96,8 @@ export function resolveModel(f: ModelFile, file: string): PlantModel {
       heatMaxKw: h.heat_max_kw,
       heatMinKw: h.heat_min_kw,
       etaCarnot: h.eta_carnot,
+      evaporatorApproachK: h.evaporator_approach_k,
+      condenserApproachK: h.condenser_approach_k,
       partLoadCd: h.part_load_cd,
       rampKwPerMin: h.ramp_kw_per_min,
       startDelayMin: h.start_delay_min,

@@ -17,6 +17,9 @@ export interface HeatPumpModel {
   heatMaxKw: number;
   heatMinKw: number;
   etaCarnot: number;
+  /** Evaporator and condenser approach (K): the refrigerant's distance from the water glides in the COP form. */
+  evaporatorApproachK: number;
+  condenserApproachK: number;
   partLoadCd: number;
   rampKwPerMin: number;
   startDelayMin: number;
@@ -101,7 +104,7 @@ export function hotLoopSupplyC(m: PlantModel, outdoorTempC: number): number {
 /** Full-load COP of each heat pump at an outdoor temperature (sink outlet follows the weather-compensation curve). */
 export function fullLoadCops(m: PlantModel, outdoorTempC: number): number[] {
   const t = { sourceInC: m.facilityWater.returnTempC, sourceOutC: m.facilityWater.supplyTempC, sinkInC: m.hotLoop.returnTempC, sinkOutC: hotLoopSupplyC(m, outdoorTempC) };
-  return m.heatPumps.map((h) => heatPumpCop(h.etaCarnot, t));
+  return m.heatPumps.map((h) => heatPumpCop(h.etaCarnot, t, { evaporatorK: h.evaporatorApproachK, condenserK: h.condenserApproachK }));
 }
 
 /** kW of direct greenhouse heat per K between the facility-water return and the exchanger's cold inlet (ε·Cmin). */

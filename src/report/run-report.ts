@@ -127,7 +127,7 @@ export function buildReportInput(res: SimulationResult, kpis: Kpis): ReportInput
   }
   const g = sc.model.greenhouse;
   if (g && kpis.greenhouse_above_damage_h > 0) {
-    notes.push(`The greenhouse was above the crop's damage temperature (${g.comfort.damageC} °C) for ${kpis.greenhouse_above_damage_h} h, up to ${kpis.greenhouse_max_temp_c} °C: the model's only cooling is its vents (no shading screen, no evaporative cooling, no crop transpiration yet), so read these hours as heat the vents could not remove, not as what a real greenhouse would reach.`);
+    notes.push(`The greenhouse was above the crop's damage temperature (${g.comfort.damageC} °C) for ${kpis.greenhouse_above_damage_h} h, up to ${kpis.greenhouse_max_temp_c} °C: heat its vents, shading screen and fog could not remove${g.spec.fog ? " (fog cools the air by at most its efficiency × the outdoor wet-bulb depression, from the model's climatological dew point)" : ""}${!g.spec.fog && !g.spec.shade ? " (this model has neither a shading screen nor fog)" : ""}.`);
   }
   return {
     title: `chaleur — ${sc.name}`,

@@ -44,6 +44,7 @@ export interface StepFlows {
   fanElecKw: number;
   chillerKw: number;
   chillerElecKw: number;
+  /** Greenhouse cooling: vents + fog + the solar gain the shading screen keeps out (the `gh_vent_kw` column). */
   ventKw: number;
   /** Largest energy-closure error of the facility loop, the hot loop and the store (kW). */
   balanceResidualKw: number;
@@ -177,7 +178,8 @@ export function plantStep(m: PlantModel, s: PlantState, sp: Setpoints, inp: Step
   if (m.greenhouse) {
     const g = greenhouseStep(m.greenhouse.spec, { tempC: s.ghTempC, heatKw: ghDirectKw + boostKw, outdoorTempC: inp.outdoorTempC, solarWm2: inp.solarWm2, dtS });
     ghTempC = g.tempC;
-    ventKw = g.ventKw;
+    // Everything the greenhouse's cooling keeps out of the air: vents, fog and the sun the screen holds off.
+    ventKw = g.ventKw + g.fogKw + g.shadeKw;
   }
 
   // 5. Cooling first: dry coolers, then the chiller, take whatever the loop still holds above its setpoint.

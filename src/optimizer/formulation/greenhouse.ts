@@ -1,6 +1,6 @@
 import { ghDirectKwPerK } from "../../model/plant-model.ts";
 import { comfortMaxC, comfortMinC } from "../../config/comfort.ts";
-import { greenhouseSolarKw } from "../../physics/greenhouse.ts";
+import { greenhouseCoolingKw, greenhouseSensibleSolarKw, greenhouseSteady } from "../../physics/greenhouse.ts";
 import { narrowed, type FormulationContext } from "./context.ts";
 
 /** Kept inside the comfort band's edges (K), for what happens between plan steps. */
@@ -41,12 +41,18 @@ export function addGreenhouse(ctx: FormulationContext): GreenhouseVars | null {
     b.addObj(relief, -(2 * hxKwPerK * dtH[t]! * value + 0.01));
     b.addCon(`gh_hx_${t}`, "greenhouse", prev === null ? [[d, 1], [relief, -hxKwPerK]] : [[d, 1], [prev, hxKwPerK], [relief, -hxKwPerK]], "<=", hxKwPerK * hxRefC - (prev === null ? hxKwPerK * t0C : 0));
     const bo = b.addVar(`gh_boost_${t}`, ...narrowed(0, g.boostMaxKw, ctx.opts.bounds?.ghBoostKw?.[t]));
-    // Vents remove at most k·(T − T_out); that bound depends on T and would make a hot sunny step infeasible, so it
-    // is taken at the larger of the band's top and the fully vented sunny equilibrium T_out + solar/(UA + k):
-    // a constant bound, always feasible. The optimizer cannot cool anyway; this only keeps its forecast honest.
-    const solarKw = greenhouseSolarKw(spec, f.solarWm2[t]!);
-    const ventDeltaK = Math.max(comfortMaxC(m) + 1 - outC, solarKw / (spec.uaKwPerK + spec.maxVentKwPerK), 0);
-    const vent = b.addVar(`gh_vent_${t}`, 0, spec.maxVentKwPerK * ventDeltaK);
+    // The greenhouse's own cooling (vents, then shading screen, then fog: physics/greenhouse.ts) removes a heat that
+    // depends on T and would make a hot sunny step infeasible as a bound, so the bound is a constant: what the
+    // cooling removes where the unheated greenhouse settles (the physics' steady state or thermostat hold), or, when
+    // that is within 1 K of the band's top, what it removes fully on at the band's top + 1 K. Always feasible, and
+    // on a hot day the plan settles where the simulator does instead of cooling below the cascade's own holds. The
+    // optimizer cannot cool anyway; this only keeps its forecast honest. The sun counts without the transpired share.
+    const sunWm2 = f.solarWm2[t]!;
+    const solarKw = greenhouseSensibleSolarKw(spec, sunWm2);
+    const steady = greenhouseSteady(spec, { heatKw: 0, outdoorTempC: outC, solarWm2: sunWm2 });
+    const bandTopC = comfortMaxC(m) + 1;
+    const coolMaxKw = steady.tempC > bandTopC ? steady.coolingKw : greenhouseCoolingKw(spec, { tempC: bandTopC, outdoorTempC: outC, solarWm2: sunWm2 });
+    const vent = b.addVar(`gh_vent_${t}`, 0, coolMaxKw);
     // Real vents open only above vent_start_c. Venting is priced just above the heat's value, so the plan never
     // heats to earn and vents the excess, yet still vents sun rather than overheat the crop.
     b.addObj(vent, -(value + 0.001) * dtH[t]!);
