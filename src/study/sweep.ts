@@ -72,12 +72,24 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   }
   const solver = opts.solver ?? DEFAULT_SOLVER;
   const cases = expandCases(study);
-  // Every case is loaded (and keyed) before any runs: a combination the scenario refuses stops the study here.
-  const keys = cases.map((c) => caseKey(loadCaseScenario(study, c), c.controller, solver));
-  const manifest = buildManifest(study, cases, keys, opts.shard);
-  opts.prepareOut?.(opts.out);
-  writeManifest(opts.out, manifest);
   const mine = opts.shard ? shardCases(cases, opts.shard) : cases;
+  // The threads start now, loading chaleur while this thread keys the cases: on two cores that start-up is a
+  // good part of a short study's time. They go unused if every case turns out to be done already.
+  const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), mine.length));
+  const pool = mine.length > 0 && !opts.signal?.aborted ? new Tinypool({ filename: new URL("./case-worker-entry.mjs", import.meta.url).href, minThreads: workers, maxThreads: workers }) : null;
+  // A thread that dies (out of memory) fails its case, not the study.
+  pool?.on("error", () => {});
+  let keys: string[];
+  try {
+    // Every case is loaded (and keyed) before any runs: a combination the scenario refuses stops the study here.
+    keys = cases.map((c) => caseKey(loadCaseScenario(study, c), c.controller, solver));
+    opts.prepareOut?.(opts.out);
+  } catch (e) {
+    await pool?.destroy();
+    throw e;
+  }
+  const manifest = buildManifest(study, cases, keys, opts.shard);
+  writeManifest(opts.out, manifest);
 
   const records = new Map<number, CaseRecord>();
   const todo: StudyCase[] = [];
@@ -90,11 +102,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const failed: { index: number; message: string }[] = [];
   let interrupted = false;
 
-  if (todo.length > 0 && !opts.signal?.aborted) {
-    const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), todo.length));
-    const pool = new Tinypool({ filename: new URL("./case-worker-entry.mjs", import.meta.url).href, minThreads: workers, maxThreads: workers });
-    // A thread that dies (out of memory) fails its case, not the study.
-    pool.on("error", () => {});
+  if (pool && (todo.length === 0 || opts.signal?.aborted)) await pool.destroy();
+  else if (pool) {
     const inFlight = new Map<number, number>();
     let finished = 0;
     const report = () => {
