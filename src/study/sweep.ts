@@ -116,34 +116,40 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       void pool.destroy();
     };
     opts.signal?.addEventListener("abort", onAbort, { once: true });
+    // As many cases in flight as threads, each taken from the list when one ends: a study of 10,000 cases does
+    // not open 10,000 message channels at once.
+    let next = 0;
+    const runOne = async (c: StudyCase) => {
+      const key = keys[c.index]!;
+      const { port1, port2 } = new MessageChannel();
+      port1.on("message", (f: number) => {
+        inFlight.set(c.index, f);
+        report();
+      });
+      const task: CaseTask = { scenarioFile: study.scenarioFile, sets: c.sets, controller: c.controller, solver, outDir: caseDir(opts.out, key), label: caseLabel(study, c), port: port2 };
+      try {
+        const kpis = (await pool.run(task, { transferList: [port2] })) as CaseRecord["kpis"];
+        const rec: CaseRecord = { key, study: study.name, index: c.index, controller: c.controller, axes: axesOf(study, c), kpis };
+        writeCase(opts.out, rec);
+        records.set(c.index, rec);
+        opts.onCase?.(`case ${c.index + 1}/${total} ${caseLabel(study, c).replace(/^.*?: /, "")}: value ${kpis.value_eur.toFixed(2)} €`);
+      } catch (e) {
+        if (!interrupted) {
+          const message = e instanceof Error ? e.message : String(e);
+          failed.push({ index: c.index, message });
+          opts.onCase?.(`case ${c.index + 1}/${total} failed: ${message}`);
+        }
+      } finally {
+        port1.close();
+        inFlight.delete(c.index);
+        finished++;
+        report();
+      }
+    };
     try {
       await Promise.all(
-        todo.map(async (c) => {
-          const key = keys[c.index]!;
-          const { port1, port2 } = new MessageChannel();
-          port1.on("message", (f: number) => {
-            inFlight.set(c.index, f);
-            report();
-          });
-          const task: CaseTask = { scenarioFile: study.scenarioFile, sets: c.sets, controller: c.controller, solver, outDir: caseDir(opts.out, key), label: caseLabel(study, c), port: port2 };
-          try {
-            const kpis = (await pool.run(task, { transferList: [port2] })) as CaseRecord["kpis"];
-            const rec: CaseRecord = { key, study: study.name, index: c.index, controller: c.controller, axes: axesOf(study, c), kpis };
-            writeCase(opts.out, rec);
-            records.set(c.index, rec);
-            opts.onCase?.(`case ${c.index + 1}/${total} ${caseLabel(study, c).replace(/^.*?: /, "")}: value ${kpis.value_eur.toFixed(2)} €`);
-          } catch (e) {
-            if (!interrupted) {
-              const message = e instanceof Error ? e.message : String(e);
-              failed.push({ index: c.index, message });
-              opts.onCase?.(`case ${c.index + 1}/${total} failed: ${message}`);
-            }
-          } finally {
-            port1.close();
-            inFlight.delete(c.index);
-            finished++;
-            report();
-          }
+        Array.from({ length: workers }, async () => {
+          while (!interrupted && next < todo.length) await runOne(todo[next++]!);
         }),
       );
     } finally {
