@@ -72,3 +72,21 @@ export function withForecastErrors(truth: Truth, stepsS: readonly number[], issu
   }
   return out;
 }
+
+/**
+ * The spread (1 σ, K) of withForecastErrors' outdoor temperature error at each step: σ at the step's lead times the
+ * share of the unit AR(1) realised by then (it starts at zero now, so its variance is 1 − Π ρ² over the steps so
+ * far); 0 at step 0, which is observed. What a plan needs to know of how far its forecast may be off.
+ */
+export function tempErrorSigmaK(stepsS: readonly number[], spec: ErrorSpec = DEFAULT_ERRORS): number[] {
+  const out: number[] = [];
+  let leadS = 0;
+  let rhoSq = 1;
+  for (let t = 0; t < stepsS.length; t++) {
+    const rho = Math.pow(spec.rhoPerHour, stepsS[t]! / 3600);
+    rhoSq *= rho * rho;
+    out.push(t === 0 ? 0 : (spec.tempSigmaK[0] + (spec.tempSigmaK[1] * leadS) / 3600) * Math.sqrt(1 - rhoSq));
+    leadS += stepsS[t]!;
+  }
+  return out;
+}

@@ -14,6 +14,11 @@ export interface PlanForecast {
   dhDemandKw: number[];
   /** hpAvailable[i][t] for each heat pump of the model, in model order. */
   hpAvailable: boolean[][];
+  /**
+   * How far the outdoor temperature forecast may be off at each step (1 σ, K; 0 where observed). Absent: taken as
+   * exact (the oracle's perfect foresight, or feeds that state no skill). See formulation/greenhouse.ts.
+   */
+  outdoorTempSigmaK?: number[];
 }
 
 export interface PlanHpState {

@@ -10,7 +10,7 @@ import type { Kpis } from "./kpis.ts";
 import { cycleColor } from "./palette.ts";
 import { formatParisDateTime } from "./paris-time.ts";
 import type { RunInfo } from "./run-info.ts";
-import { kpiRows } from "./run-report.ts";
+import { kpiRows, kpiValue } from "./run-report.ts";
 import { REPORT_CSS, REPORT_JS } from "./style.ts";
 import { legendSwatch, PLOT_LEFT, PLOT_RIGHT, VIEW_WIDTH } from "./svg-charts.ts";
 import { compareCharts } from "./compare-charts.ts";
@@ -68,6 +68,7 @@ const BETTER: Partial<Record<string, 1 | -1>> = {
   heat_dumped_mwh: -1,
   start_cost_eur: -1,
   hp_starts: -1,
+  hp_short_runs: -1,
   greenhouse_discomfort_kh: -1,
   greenhouse_above_damage_h: -1,
   comfort_penalty_eur: -1,
@@ -98,7 +99,7 @@ interface Row {
 }
 
 function kpiTableRows(runs: readonly CompareRun[]): Row[] {
-  const rows: Row[] = kpiRows(runs[0]!.kpis as unknown as Kpis).map((r) => ({ key: r.key, label: r.label, unit: r.unit, values: runs.map((run) => num(run.kpis[r.key])) }));
+  const rows: Row[] = kpiRows(runs[0]!.kpis as unknown as Kpis).map((r) => ({ key: r.key, label: r.label, unit: r.unit, values: runs.map((run) => num(kpiValue(run.kpis, r.key))) }));
   // KPIs added after this page was written still show, under their JSON name.
   const known = new Set(rows.map((r) => r.key));
   for (const key of new Set(runs.flatMap((r) => Object.keys(r.kpis)))) {
@@ -145,7 +146,7 @@ function kpiTable(runs: readonly CompareRun[], labels: readonly string[]): strin
       const money2 = r.unit === "€";
       const cells = r.values.map((v) => `<td class="num" data-value="${v ?? ""}">${money2 && v !== null ? formatNumber(v, 2) : formatAuto(v)}</td>`).join("");
       const dec = (d: number) => (money2 ? 2 : diffDecimals(d));
-      return `<tr data-kpi="${escapeHtml(r.key)}"><td>${escapeHtml(r.label)}</td><td class="unit">${escapeHtml(r.unit)}</td>${cells}${diffCells(r.values, BETTER[r.key], dec, true)}</tr>`;
+      return `<tr data-kpi="${escapeHtml(r.key)}"><td>${escapeHtml(r.label)}</td><td class="unit">${escapeHtml(r.unit)}</td>${cells}${diffCells(r.values, BETTER[r.key] ?? (r.key.startsWith("hp_starts_by_unit.") ? -1 : undefined), dec, true)}</tr>`;
     })
     .join("");
   return (

@@ -20,6 +20,10 @@ export interface Kpis {
   energy_reuse_factor: number;
   hp_seasonal_cop: number | null;
   hp_starts: number;
+  /** Starts per heat pump (id → starts): they add up to hp_starts. */
+  hp_starts_by_unit: Record<string, number>;
+  /** Runs of 60 min or less (SHORT_RUN_MAX_MIN), all units: a run is the minutes a unit makes heat without a break. */
+  hp_short_runs: number;
   greenhouse_discomfort_kh: number;
   /** Hours the greenhouse air spent above the crop's damage temperature (0 without a greenhouse). */
   greenhouse_above_damage_h: number;
@@ -51,6 +55,26 @@ function sum(a: Float64Array | undefined): number {
 /** Energy of a kW column over the whole run (MWh); 0 for a column the plant does not have. */
 export function columnMwh(res: SimulationResult, name: string): number {
   return (sum(res.columns.get(name)) * res.inputs.stepS) / 3600 / 1000;
+}
+
+/** A run this long or shorter counts in hp_short_runs (min): twice the models' 30-min minimum up time. */
+export const SHORT_RUN_MAX_MIN = 60;
+
+/**
+ * Runs of a unit's heat column (minutes of heat > 0 without a break), at most `maxMin` long. The pre-run before heat
+ * is not counted (it makes none). A run still going at the end is left out: its length is not known.
+ */
+export function shortRuns(heatKw: ArrayLike<number>, stepS: number, maxMin = SHORT_RUN_MAX_MIN): number {
+  let count = 0;
+  let runSteps = 0;
+  for (let i = 0; i < heatKw.length; i++) {
+    if (heatKw[i]! > 0) runSteps++;
+    else {
+      if (runSteps > 0 && runSteps * stepS <= maxMin * 60 + 1e-9) count++;
+      runSteps = 0;
+    }
+  }
+  return count;
 }
 
 /** Nearest-rank percentile. */
@@ -154,6 +178,8 @@ export function computeKpis(res: SimulationResult): Kpis {
     energy_reuse_factor: r(itEnergyMwh > 0 ? reusedMwh / (itEnergyMwh * m.it.pue) : 0, 4),
     hp_seasonal_cop: hpElecMwh > 0 ? r(hpHeatMwh / hpElecMwh, 3) : null,
     hp_starts: res.hpStarts.reduce((a, b) => a + b, 0),
+    hp_starts_by_unit: Object.fromEntries(m.heatPumps.map((h, k) => [h.id, res.hpStarts[k] ?? 0])),
+    hp_short_runs: hpHeat.reduce((a, q) => a + shortRuns(q, res.inputs.stepS), 0),
     greenhouse_discomfort_kh: r(discomfortKh),
     greenhouse_above_damage_h: r(aboveDamageH, 2),
     greenhouse_max_temp_c: ghTemp ? r(ghMaxC, 2) : null,

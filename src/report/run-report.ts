@@ -100,6 +100,7 @@ const KPI_META: [keyof Kpis, string, string][] = [
   ["energy_reuse_factor", "Energy reuse factor (ISO/IEC 30134-6)", "—"],
   ["hp_seasonal_cop", "Heat-pump seasonal COP", "—"],
   ["hp_starts", "Heat-pump starts", "—"],
+  ["hp_short_runs", "Heat-pump runs of 60 min or less (compressor wear)", "—"],
   ["greenhouse_discomfort_kh", "Greenhouse discomfort", "K·h"],
   ["greenhouse_above_damage_h", "Greenhouse above the crop's damage temperature", "h"],
   ["greenhouse_max_temp_c", "Greenhouse, highest air temperature", "°C"],
@@ -114,8 +115,23 @@ const KPI_META: [keyof Kpis, string, string][] = [
   ["solve_ms_p95", "Solve time p95", "ms"],
 ];
 
+/** Per-unit starts follow the total, one row each, keyed `hp_starts_by_unit.<id>` (as compare looks them up). */
 export function kpiRows(k: Kpis): KpiRow[] {
-  return KPI_META.map(([key, label, unit]) => ({ key, label, unit, value: k[key] as number | null }));
+  return KPI_META.flatMap(([key, label, unit]): KpiRow[] => {
+    const row = { key, label, unit, value: k[key] as number | null };
+    if (key !== "hp_starts") return [row];
+    // A kpis.json written before the per-unit starts has none: the total alone.
+    const byUnit = Object.entries(k.hp_starts_by_unit ?? {}).map(([id, n]) => ({ key: `hp_starts_by_unit.${id}`, label: `Heat-pump starts, ${id}`, unit, value: n }));
+    return [row, ...byUnit];
+  });
+}
+
+/** A KPI by its row key: a field of kpis.json, or `field.sub` inside a per-unit or per-mode object. */
+export function kpiValue(k: Record<string, unknown>, key: string): unknown {
+  if (key in k) return k[key];
+  const dot = key.indexOf(".");
+  const obj = dot > 0 ? k[key.slice(0, dot)] : undefined;
+  return obj && typeof obj === "object" ? (obj as Record<string, unknown>)[key.slice(dot + 1)] : undefined;
 }
 
 export function buildReportInput(res: SimulationResult, kpis: Kpis): ReportInput {

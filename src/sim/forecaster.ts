@@ -1,7 +1,7 @@
 import { eventActive, type Scenario } from "../config/scenario.ts";
 import type { Forecaster } from "../control/mpc.ts";
 import { stepMeans } from "../forecast/aggregate.ts";
-import { withForecastErrors, type Truth } from "../forecast/error-model.ts";
+import { tempErrorSigmaK, withForecastErrors, type Truth } from "../forecast/error-model.ts";
 import type { ScenarioInputs } from "./inputs.ts";
 import { stepBoundsMs, stepsStartingBefore } from "../optimizer/plan-grid.ts";
 
@@ -36,7 +36,8 @@ export function perfectForecaster(sc: Scenario, inputs: ScenarioInputs): Forecas
 
 /**
  * What the plant PC would know: forecasts with the seeded error model, now as observed, a tripped unit assumed
- * out for the whole horizon, and a network that takes no heat now assumed out for the next hour.
+ * out for the whole horizon, and a network that takes no heat now assumed out for the next hour. The forecast says
+ * how far its outdoor temperature may be off (the error model's spread), for the plan to keep heat against it.
  */
 export function noisyForecaster(sc: Scenario, inputs: ScenarioInputs): Forecaster {
   return (obs, stepsS) => {
@@ -54,6 +55,7 @@ export function noisyForecaster(sc: Scenario, inputs: ScenarioInputs): Forecaste
       ...tr,
       dhDemandKw: tr.dhDemandKw.map((d, t) => (t < outageSteps ? 0 : d)),
       hpAvailable: obs.hps.map((h) => new Array<boolean>(n).fill(h.available)),
+      outdoorTempSigmaK: tempErrorSigmaK(stepsS),
     };
   };
 }

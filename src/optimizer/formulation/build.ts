@@ -25,6 +25,8 @@ export function validateForecast(m: PlantModel, f: PlanForecast): void {
   for (const a of arrays) for (let t = 0; t < f.n; t++) if (!Number.isFinite(a[t]!)) throw new RangeError(`forecast value at step ${t} is ${a[t]}`);
   if (f.stepsS.length !== f.n || f.stepsS.some((d) => !(d > 0))) throw new RangeError(`forecast needs ${f.n} positive step durations`);
   if (f.hpAvailable.length !== m.heatPumps.length) throw new RangeError(`forecast availability for ${f.hpAvailable.length} heat pumps, model has ${m.heatPumps.length}`);
+  const sigma = f.outdoorTempSigmaK;
+  if (sigma && (sigma.length < f.n || sigma.slice(0, f.n).some((s) => !(s >= 0 && s < Infinity)))) throw new RangeError(`forecast needs ${f.n} outdoor temperature spreads, each finite and ≥ 0`);
 }
 
 /**
