@@ -9,16 +9,9 @@ import { PLOT_LEFT, PLOT_RIGHT, renderTimeChart, type LineSpec, type TimeChartSp
 import { timeTicks } from "./ticks.ts";
 import { buildTimeGrid } from "./timegrid.ts";
 import type { RunEconomics } from "./run-info.ts";
+import { chartBucket } from "./run-report.ts";
 import type { Timeseries } from "./value-breakdown.ts";
 
-/** As the run report (run-report.ts): the finest mean that keeps a chart under ~3,000 points. */
-const BUCKETS_S: [number, string][] = [
-  [900, "15-min means"],
-  [3600, "hourly means"],
-  [3 * 3600, "3-hour means"],
-  [6 * 3600, "6-hour means"],
-  [86400, "daily means"],
-];
 
 export interface CompareCharts {
   html: string;
@@ -54,7 +47,9 @@ export function compareCharts(runs: readonly Timeseries[], labels: readonly stri
   const ts0 = runs[0]!;
   const n = ts0.timeMs.length;
   const stepS = ts0.stepS;
-  const [bucketS, resolution] = BUCKETS_S.find(([b]) => b >= stepS && (n * stepS) / b <= 3000) ?? BUCKETS_S[BUCKETS_S.length - 1]!;
+  // As the run report: the finest mean that keeps a chart under ~3,000 points.
+  const { bucketS, resolution: mean } = chartBucket(stepS, n * stepS);
+  const resolution = `${mean}s`;
   const per = Math.max(1, Math.round(bucketS / stepS));
   const timeMs: number[] = [];
   for (let i = 0; i < n; i += per) timeMs.push(ts0.timeMs[i]!);

@@ -14,10 +14,15 @@ const BUCKETS_S: [number, string][] = [
   [86400, "daily mean"],
 ];
 
+/** The finest mean at least one step long that keeps a chart under maxPoints points, and its name ("hourly mean"). */
+export function chartBucket(stepS: number, durationS: number, maxPoints = 3000): { bucketS: number; resolution: string } {
+  const [bucketS, resolution] = BUCKETS_S.find(([b]) => b >= stepS && durationS / b <= maxPoints) ?? BUCKETS_S[BUCKETS_S.length - 1]!;
+  return { bucketS, resolution };
+}
+
 export function chartSeries(res: SimulationResult, maxPoints = 3000): ChartSeries {
   const { n, stepS, startMs } = res.inputs;
-  const durationS = n * stepS;
-  const [bucketS, resolution] = BUCKETS_S.find(([b]) => b >= stepS && durationS / b <= maxPoints) ?? BUCKETS_S[BUCKETS_S.length - 1]!;
+  const { bucketS, resolution } = chartBucket(stepS, n * stepS, maxPoints);
   const per = Math.max(1, Math.round(bucketS / stepS));
   const nb = Math.ceil(n / per);
   const timeMs: number[] = [];
