@@ -10,6 +10,7 @@ import { AlarmActionError } from "../ops/alarms.ts";
 import { ApiError, sendError, type ApiDeps } from "./context.ts";
 import { registerReadRoutes } from "./routes-read.ts";
 import { registerWriteRoutes } from "./routes-write.ts";
+import { registerAuthRoutes } from "./routes-auth.ts";
 import { openApiDocument } from "./openapi.ts";
 
 /** Bodies above this are refused with 413 before they are parsed (the largest real one is under 1 kB). */
@@ -80,6 +81,7 @@ export async function startApiServer(d: ApiDeps, o: ApiServerOptions): Promise<F
   const openapi = openApiDocument(d.version);
   app.get("/api/openapi.json", async () => openapi);
   registerReadRoutes(app, d);
+  registerAuthRoutes(app, d);
   registerWriteRoutes(app, d);
 
   const files = staticFiles();
