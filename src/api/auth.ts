@@ -96,68 +96,108 @@ export class Sessions {
 }
 
 /**
- * Login attempts, counted as they start (so that parallel guesses cannot all slip in before the first fails) and
- * forgiven when they succeed: after `maxFailures` for one user name from one address within `windowMs`, further
- * attempts are refused (429) until the window has passed, whatever the password. A user name from every address
- * gets four times as many, and an address for every user name five times as many: one person mistyping, or someone
- * guessing from another machine, does not lock a control room's shared PC out. Kept in memory: a restart forgets
- * them, which an attacker cannot cause. At most MAX_CHECKS_IN_FLIGHT password checks run at once (each is 32 MiB
- * of scrypt on the thread pool): a burst beyond that is told to retry.
+ * Login attempts. Two limits, both on failures only (a good password never counts against anyone: a control
+ * room's shared PC may log in all day):
+ * - per user name, from every address: after `freeFailures` within `windowMs`, a growing delay — 1 s after the
+ *   last failure, doubling with each further failure, at most 60 s. Guessing is slowed to one try a minute however
+ *   many hosts join in, yet no number of hosts locks the person out: once they stop, the right password gets in
+ *   within a minute. (A hard block per user name was a lock-out anyone could cause from a few machines.)
+ * - per address, over every user name: a hard cap of `freeFailures × ADDRESS_FACTOR` within `windowMs`, so one
+ *   machine cannot try many names.
+ * Attempts are counted as they start (parallel guesses cannot all slip in before the first fails); a success then
+ * takes its own attempt back out. Kept in memory: a restart forgets them, which an attacker cannot cause. At most
+ * MAX_CHECKS_IN_FLIGHT password checks run at once (each is 32 MiB of scrypt on the thread pool): a burst beyond
+ * that is told to retry in a second.
  */
-const USER_FACTOR = 4;
-const IP_FACTOR = 5;
+export const FIRST_DELAY_MS = 1000;
+export const MAX_DELAY_MS = 60_000;
+const ADDRESS_FACTOR = 5;
 const MAX_CHECKS_IN_FLIGHT = 4;
+/** Enough entries per key for both limits (the delay stops growing after a few); older ones are dropped. */
+const MAX_KEPT = 200;
+/** Keys whose last entry has left the window are dropped every so many attempts (user names are attacker-chosen). */
+const SWEEP_EVERY = 256;
+
+/** One login attempt that was let through; `end` must follow it, whatever happens. */
+export interface LoginAttempt {
+  readonly username: string;
+  readonly ip: string;
+  readonly startedMs: number;
+}
+
+export type LoginStart = { ok: true; attempt: LoginAttempt } | { ok: false; waitS: number; why: "user" | "address" | "busy" };
 
 export class LoginLimiter {
-  readonly #attempts = new Map<string, number[]>();
-  readonly #max: number;
+  /** Per key (`u:<name>`, `ip:<address>`): times of failed or running attempts, oldest first. */
+  readonly #counted = new Map<string, number[]>();
+  readonly #free: number;
+  readonly #addressMax: number;
   readonly #windowMs: number;
   readonly #nowMs: () => number;
   #inFlight = 0;
+  #sinceSweep = 0;
 
   constructor(o: { maxFailures: number; windowMs: number; nowMs?: () => number }) {
-    this.#max = o.maxFailures;
+    this.#free = o.maxFailures;
+    this.#addressMax = o.maxFailures * ADDRESS_FACTOR;
     this.#windowMs = o.windowMs;
-    this.#nowMs = o.nowMs ?? Date.now;
+    this.#nowMs = o.nowMs ?? (() => Date.now());
   }
 
-  #keys(username: string, ip: string): [string, number][] {
-    return [
-      [`u+ip:${username}\u0000${ip}`, this.#max],
-      [`u:${username}`, this.#max * USER_FACTOR],
-      [`ip:${ip}`, this.#max * IP_FACTOR],
-    ];
+  /** The wait after n failures (or running attempts) for one user name. */
+  delayMs(n: number): number {
+    return n < this.#free ? 0 : Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (n - this.#free));
+  }
+
+  /** Starts an attempt, or says how long to wait (429 with Retry-After). */
+  begin(username: string, ip: string): LoginStart {
+    const now = this.#nowMs();
+    if (++this.#sinceSweep >= SWEEP_EVERY) this.#sweep(now);
+    const user = this.#recent(`u:${username}`, now);
+    const address = this.#recent(`ip:${ip}`, now);
+    const addressWaitMs = address.length >= this.#addressMax ? address[address.length - this.#addressMax]! + this.#windowMs - now : 0;
+    if (addressWaitMs > 0) return { ok: false, waitS: Math.ceil(addressWaitMs / 1000), why: "address" };
+    const userWaitMs = user.length ? user[user.length - 1]! + this.delayMs(user.length) - now : 0;
+    if (userWaitMs > 0) return { ok: false, waitS: Math.ceil(userWaitMs / 1000), why: "user" };
+    if (this.#inFlight >= MAX_CHECKS_IN_FLIGHT) return { ok: false, waitS: 1, why: "busy" };
+    this.#inFlight++;
+    this.#add(`u:${username}`, now);
+    this.#add(`ip:${ip}`, now);
+    return { ok: true, attempt: { username, ip, startedMs: now } };
   }
 
   /**
-   * Starts an attempt: null when it may go on (it is counted until `succeeded` forgives it; `done` must follow),
-   * else the seconds to wait.
+   * The attempt's password check is over. A success takes its attempt back out of both counts; a failure stays,
+   * timed from now (the delay runs from when the failure was known, not from when its check began).
    */
-  begin(username: string, ip: string): number | null {
-    const now = this.#nowMs();
-    let waitMs = 0;
-    for (const [key, max] of this.#keys(username, ip)) {
-      const recent = (this.#attempts.get(key) ?? []).filter((t) => now - t < this.#windowMs);
-      if (recent.length) this.#attempts.set(key, recent);
-      else this.#attempts.delete(key);
-      if (recent.length >= max) waitMs = Math.max(waitMs, recent[recent.length - max]! + this.#windowMs - now);
-    }
-    if (waitMs > 0) return Math.ceil(waitMs / 1000);
-    if (this.#inFlight >= MAX_CHECKS_IN_FLIGHT) return 1;
-    this.#inFlight++;
-    for (const [key, max] of this.#keys(username, ip)) this.#attempts.set(key, [...(this.#attempts.get(key) ?? []), now].slice(-max));
-    return null;
-  }
-
-  /** The attempt's password check is over. */
-  done(): void {
+  end(a: LoginAttempt, succeeded: boolean): void {
     this.#inFlight = Math.max(0, this.#inFlight - 1);
+    const now = this.#nowMs();
+    for (const key of [`u:${a.username}`, `ip:${a.ip}`]) {
+      const times = this.#counted.get(key);
+      const k = times?.indexOf(a.startedMs) ?? -1;
+      if (k >= 0) times!.splice(k, 1);
+      if (!succeeded) this.#add(key, now);
+      else if (times && !times.length) this.#counted.delete(key);
+    }
   }
 
-  /** A good password: this user's attempts are forgiven (the address keeps its count). */
-  succeeded(username: string, ip: string): void {
-    const [pair, user] = this.#keys(username, ip);
-    this.#attempts.delete(pair![0]);
-    this.#attempts.delete(user![0]);
+  #recent(key: string, now: number): number[] {
+    const times = (this.#counted.get(key) ?? []).filter((t) => now - t < this.#windowMs);
+    if (times.length) this.#counted.set(key, times);
+    else this.#counted.delete(key);
+    return times;
+  }
+
+  #add(key: string, t: number): void {
+    const times = this.#counted.get(key) ?? [];
+    times.push(t);
+    if (times.length > MAX_KEPT) times.shift();
+    this.#counted.set(key, times);
+  }
+
+  #sweep(now: number): void {
+    this.#sinceSweep = 0;
+    for (const [key, times] of this.#counted) if (!times.length || now - times[times.length - 1]! >= this.#windowMs) this.#counted.delete(key);
   }
 }
