@@ -54,7 +54,7 @@ export async function makeApiRig(o: { planner?: Planner; dir?: string; maxFailur
   const log = pino({ level: "silent" });
   let opsRef: Operations | null = null;
   // The rig makes its daemon before the operations exist: the source looks them up at each cycle.
-  const rig = await makeRig(o.planner, () => ({ overrides: { pending: (t: number) => opsRef?.pending(t) ?? [] }, history: sqliteHistory(history) }));
+  const rig = await makeRig(o.planner, () => ({ overrides: { pending: (t: number) => opsRef?.pending(t) ?? [], planned: (t, r) => opsRef?.planned(t, r) }, history: sqliteHistory(history) }));
   const ops = new Operations({ model: cfg.model, store: history.ops, nowMs: rig.nowMs, log, criticalTags: ["dc.it_heat_kw"], grid: daemonDepsFrom(cfg).control.grid, ...(o.checkPlan ? { checkPlan: relaxedPlanCheck(cfg.model) } : {}) });
   opsRef = ops;
   if (history.ops.users().length === 0) {

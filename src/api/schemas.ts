@@ -31,6 +31,8 @@ export const ClearBody = z.strictObject({ reason: text(500).optional() });
 /** Clearing an override is deliberate: it says why (an empty or missing reason is a 400). */
 export const ClearOverrideBody = z.strictObject({ reason: z.string({ message: "required: why the override ends early (a few words)" }).trim().min(3, "required: why the override ends early (a few words)").max(500) });
 
+export const AckAllBody = z.strictObject({ ids: z.array(z.number().int().positive()).min(1, "at least one alarm id").max(1000) });
+
 export const ShelveBody = z.strictObject({
   duration_min: z.number().positive().max(24 * 60),
   reason: text(500),

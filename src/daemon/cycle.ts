@@ -19,11 +19,14 @@ import type { ResumeState } from "./resume.ts";
 import { annotateSources, forecastFacts, fromPlant } from "./forecast-facts.ts";
 import { cycleRecord, registersFor, replanReason, type ReplanThresholds } from "./phases.ts";
 import { overrideStatus, type Override } from "../ops/overrides.ts";
-import { applyOverrides, overrideBounds } from "../ops/override-bounds.ts";
+import { applyOverrides } from "../ops/override-bounds.ts";
+import { overridesNote, planAroundOverrides, type OverrideReport } from "./plan-overrides.ts";
 
 /** The operators' overrides not yet over (active or scheduled), as the cycle sees them. */
 export interface OverrideSource {
   pending(nowMs: number): readonly Override[];
+  /** What each plan's re-check of the overrides found: set aside for cooling, or safe (alarm and audit follow). */
+  planned?(nowMs: number, report: OverrideReport): void;
 }
 
 /**
@@ -322,11 +325,11 @@ export class Daemon {
       annotateSources(pf, readError, this.#lastSamples, obs.timeMs);
       const req = planRequest(d.control.tuning, d.control.grid, this.#planStore, obs, pf.forecast);
       const overrides = d.overrides?.pending(obs.timeMs) ?? [];
-      if (overrides.length) req.options.bounds = overrideBounds(d.model, overrides, pf.forecast.startMs, pf.forecast.stepsS);
       let failure: string | null = null;
       d.history?.forecasts(forecastFacts(pf));
       try {
-        const r = await d.planner.plan(req);
+        const { result: r, report } = await planAroundOverrides(d.planner, d.model, req, obs, overrides);
+        d.overrides?.planned?.(obs.timeMs, report);
         d.history?.plan({ madeAtMs: obs.timeMs, trigger, status: r.status, objectiveEur: r.objectiveEur, solver: r.solver, solveMs: r.solveMs, gapPct: r.gapPct, message: r.plan ? null : r.message, plan: r.plan });
         if (r.plan) {
           this.#planStore = storePlan(this.#planStore, r.plan, obs.timeMs, { trigger, solver: r.solver, solveMs: r.solveMs, gapPct: r.gapPct, overrideIds: overrides.map((o) => o.id) });
@@ -341,7 +344,7 @@ export class Daemon {
       }
       if (failure !== null) {
         // An override the forecast has since made impossible shows here (and in the solver alarm) by its number.
-        if (overrides.length) failure = `${failure} (overrides in force: ${overrides.map((o) => `#${o.id}`).join(", ")})`;
+        if (overrides.length) failure = `${failure} (${overridesNote(overrides, obs.timeMs)})`;
         this.#planStore = storeFailure(this.#planStore, obs.timeMs, failure);
         this.#setStatus({ planFailuresInARow: this.status$.value.planFailuresInARow + 1, lastPlanFailure: failure });
         d.log.warn({ event: "plan_failed", trigger, reason: failure }, `plan (${trigger}) failed: ${failure}`);

@@ -10,10 +10,13 @@ import type { Sample } from "../io/types.ts";
 import type { OpsStore, AuditEntry } from "../store/ops-store.ts";
 import { comfortMaxC, comfortMinC } from "../config/comfort.ts";
 import { activeAt, describeOverride, draftOverride, OverrideRefusal, overrideStatus, overrideTargets, pending, type Override, type OverrideRequest } from "../ops/overrides.ts";
-import { coolingCheck } from "../ops/cooling-check.ts";
-import { ackAlarm, alarmConditions, shelveAlarm, stepAlarms, unshelveAlarm, type Alarm } from "../ops/alarms.ts";
-import type { Role } from "../ops/roles.ts";
+import { coolingCheck, parisTime } from "../ops/cooling-check.ts";
+import { extendToCover } from "../ops/override-window.ts";
+import { listOverrides } from "../ops/override-guard.ts";
+import { ackAlarm, alarmConditions, shelveAlarm, stepAlarms, unshelveAlarm, type Alarm, type AlarmConditionsInput } from "../ops/alarms.ts";
+import { atLeast, type Role } from "../ops/roles.ts";
 import type { DaemonStatus, OverrideSource } from "./cycle.ts";
+import type { OverrideReport } from "./plan-overrides.ts";
 
 /**
  * The operators' side of the running daemon: overrides (checked, stored, handed to the cycle), alarms (stepped
@@ -62,6 +65,9 @@ export class Operations implements OverrideSource {
   #alarms: Alarm[];
   #nextAlarmId: number;
   #mode: string | null = null;
+  /** The last plan's re-check of the overrides (null: none made yet), and the ids already audited as set aside. */
+  #guard: OverrideReport | null = null;
+  #setAsideAudited = new Set<number>();
   /** Override requests are checked one at a time, each against those accepted before it. */
   #creating: Promise<unknown> = Promise.resolve();
   #modeSinceMs: number;
@@ -116,13 +122,17 @@ export class Operations implements OverrideSource {
     const obs = view.observation;
     if (!obs) throw new OverrideRefusal(409, "chaleur has no view of the plant now (see the mode), so it cannot check that cooling comes first; use the PLC's own panel, or try again once measurements come in");
     // Before any plan: the plant as observed now, over the model's profiles (what the daemon plans on without arrays).
-    const f = (view.forecast ? forecastFrom(view.forecast, now) : null) ?? plantForecast(this.#d.model, obs, this.#d.grid, null).forecast;
+    const known = (view.forecast ? forecastFrom(view.forecast, now) : null) ?? plantForecast(this.#d.model, obs, this.#d.grid, null).forecast;
+    // The whole window, whenever it starts: beyond the forecast, at the model's design conditions.
+    const { forecast: f, designFromStep } = extendToCover(this.#d.model, known, candidate.expiryMs);
     const all = [...this.pending(now), candidate];
-    const verdict = coolingCheck({ model: this.#d.model, forecast: f, storageEnergyKwh: obs.storageEnergyKwh, ghTempC: obs.ghTempC, overrides: all, proposed: candidate });
-    const plan = this.#d.checkPlan ? await this.#d.checkPlan(f, observationState(obs), overrideBounds(this.#d.model, all, f.startMs, f.stepsS)) : "unknown";
+    const verdict = coolingCheck({ model: this.#d.model, forecast: f, storageEnergyKwh: obs.storageEnergyKwh, ghTempC: obs.ghTempC, overrides: all, proposed: candidate, designFromStep });
+    // Any part of a step counts (as in the capacity check): a 10-minute override across two steps binds both.
+    const plan = this.#d.checkPlan ? await this.#d.checkPlan(f, observationState(obs), overrideBounds(this.#d.model, all, f.startMs, f.stepsS, { anyOverlap: true })) : "unknown";
     const refused = plan === "infeasible" || (plan === "unknown" && !verdict.ok);
     if (refused) {
-      const reason = verdict.reason ?? `no plan is possible with ${describeOverride(draft)} in force: the optimizer finds no schedule, even relaxed, that keeps the servers cooled and the hot loop balanced over the next ${Math.round((f.stepsS.reduce((a, x) => a + x, 0) / 3600) * 10) / 10} h`;
+      const beyond = verdict.failedStep && verdict.failedStep.index >= designFromStep ? `; the forecast ends ${parisTime(f.startMs + known.stepsS.reduce((a, x) => a + x, 0) * 1000)}: set it again once the forecast covers that time` : "";
+      const reason = verdict.reason ? verdict.reason + beyond : `no plan is possible with ${describeOverride(draft)} in force: the optimizer finds no schedule, even relaxed, that keeps the servers cooled and the hot loop balanced over the next ${Math.round((f.stepsS.reduce((a, x) => a + x, 0) / 3600) * 10) / 10} h`;
       this.audit({ actor: who.username, action: "override.refused", target: draft.target, oldValue: null, newValue: describeOverride(draft), reason: `${draft.reason} — refused: ${reason}` });
       throw new OverrideRefusal(422, reason);
     }
@@ -140,12 +150,33 @@ export class Operations implements OverrideSource {
     if (!o) throw new OverrideRefusal(404, `no override #${id}`);
     const st = overrideStatus(o, now);
     if (st === "cleared" || st === "expired") throw new OverrideRefusal(409, `override #${id} is already ${st}`);
+    // A lock-out protects people working on a unit: only who set it, or an engineer, lifts it.
+    if (o.kind === "lockout" && o.author !== who.username && !atLeast(who.role, "engineer")) {
+      this.audit({ actor: who.username, action: "override.clear_refused", target: o.target, oldValue: `#${o.id} ${describeOverride(o)}`, newValue: null, reason: `${reason ?? ""} — refused: a lock-out set by ${o.author} is cleared by its author or an engineer` });
+      throw new OverrideRefusal(403, `override #${id} is a lock-out set by ${o.author}: only ${o.author} or an engineer can clear it`);
+    }
     const cleared = this.#d.store.clearOverride(id, who.username, reason, now);
     this.#overrides = this.#overrides.filter((x) => x.id !== id);
     this.audit({ actor: who.username, action: "override.clear", target: o.target, oldValue: `#${o.id} ${describeOverride(o)} until ${iso(o.expiryMs)}`, newValue: null, reason });
     this.#d.log.info({ event: "override_cleared", id, by: who.username }, `override #${id} cleared by ${who.username}`);
     this.events$.next({ type: "override", data: { action: "cleared", override: cleared } });
     return cleared;
+  }
+
+  /**
+   * Each plan's re-check of the overrides: one set aside for cooling is audited once (who: chaleur; why: the step
+   * and the figures) and logged; the alarm follows the report at the next cycle.
+   */
+  planned(nowMs: number, report: OverrideReport): void {
+    this.#guard = report;
+    for (const s of report.setAside) {
+      if (this.#setAsideAudited.has(s.override.id)) continue;
+      this.#setAsideAudited.add(s.override.id);
+      this.audit({ actor: "chaleur", action: "override.set_aside", target: s.override.target, oldValue: `#${s.override.id} ${describeOverride(s.override)}`, newValue: "not honoured by the plan", reason: s.why });
+      this.#d.log.warn({ event: "override_set_aside", id: s.override.id, reason: s.why, plant_time: iso(nowMs) }, `override #${s.override.id} (${describeOverride(s.override)}) set aside: ${s.why}`);
+    }
+    // Honoured again (a cooler forecast): audited again if it is ever set aside once more.
+    for (const id of [...this.#setAsideAudited]) if (!report.setAside.some((s) => s.override.id === id)) this.#setAsideAudited.delete(id);
   }
 
   alarms(all: boolean): Alarm[] {
@@ -158,6 +189,21 @@ export class Operations implements OverrideSource {
 
   ack(who: Actor, id: number): Alarm {
     return this.#alarmAction(ackAlarm(this.#alarms, id, who.username, this.#d.nowMs()), who, "alarm.ack", null);
+  }
+
+  /** Acknowledges each listed alarm that awaits it (one audit entry each); the others are named with why not. */
+  ackMany(who: Actor, ids: readonly number[]): { acked: Alarm[]; skipped: { id: number; reason: string }[] } {
+    const acked: Alarm[] = [];
+    const skipped: { id: number; reason: string }[] = [];
+    for (const id of new Set(ids)) {
+      try {
+        acked.push(this.ack(who, id));
+      } catch (e) {
+        if (!(e instanceof Error) || !("status" in e)) throw e;
+        skipped.push({ id, reason: e.message });
+      }
+    }
+    return { acked, skipped };
   }
 
   shelve(who: Actor, id: number, durationMin: number, reason: string): Alarm {
@@ -215,6 +261,7 @@ export class Operations implements OverrideSource {
       dhSoldKw: good("dh.sold_kw"),
       planFailuresInARow: s.planFailuresInARow,
       lastPlanFailure: s.lastPlanFailure,
+      overridesUnsafe: unsafeView(this.#guard),
     });
     const r = stepAlarms(this.#alarms, conds, now, () => this.#nextAlarmId++);
     // Kept before they count: a failed write leaves the old list, and the next cycle tries the change again.
@@ -243,6 +290,14 @@ function forecastFrom(f: PlanForecast, nowMs: number): PlanForecast | null {
   if (k >= f.n) return null;
   const cut = <T>(a: readonly T[]) => a.slice(k);
   return { startMs, stepsS: cut(f.stepsS), n: f.n - k, itHeatKw: cut(f.itHeatKw), outdoorTempC: cut(f.outdoorTempC), solarWm2: cut(f.solarWm2), priceElEurPerMwh: cut(f.priceElEurPerMwh), dhDemandKw: cut(f.dhDemandKw), hpAvailable: f.hpAvailable.map(cut) };
+}
+
+function unsafeView(g: OverrideReport | null): AlarmConditionsInput["overridesUnsafe"] {
+  if (!g || (!g.unsafe && g.setAside.length === 0 && g.coolable)) return null;
+  const ids = g.unsafe?.ids ?? g.setAside.map((s) => s.override.id);
+  const when = g.unsafe ? parisTime(g.unsafe.stepMs) : "the plan's start";
+  const reason = g.unsafe?.reason ?? g.setAside[0]?.why ?? "the plant cannot take all the servers' heat";
+  return { ids, when, reason, setAside: listOverrides(g.setAside.map((s) => s.override)), coolable: g.coolable };
 }
 
 function iso(ms: number): string {

@@ -85,6 +85,8 @@ export interface AlarmConditionsInput {
   dhSoldKw: number | null;
   planFailuresInARow: number;
   lastPlanFailure: string | null;
+  /** The last plan's re-check of the overrides, when they were not safe together (absent or null: safe). */
+  overridesUnsafe?: { ids: number[]; when: string; reason: string; setAside: string; coolable: boolean } | null;
 }
 
 /** An operator action that cannot be done; `message` is one line, fit for an HTTP `{error}` answer. */
@@ -189,6 +191,15 @@ export function alarmConditions(input: AlarmConditionsInput): AlarmCondition[] {
       code: "store_empty_demand", source: "storage", priority: "medium",
       message: `store at ${num(st.energyKwh)} kWh of ${num(st.capacityKwh)} kWh while the network asks ${num(input.dhDemandKw)} kW and gets ${num(input.dhSoldKw)} kW`,
       action: "Tell the network operator the heat delivery is short; check the heat pumps are all available (no forgotten lock-out override).",
+    });
+  }
+
+  const ou = input.overridesUnsafe;
+  if (ou) {
+    out.push({
+      code: "override_unsafe", source: "overrides", priority: "high",
+      message: `overrides ${ou.ids.map((id) => `#${id}`).join(", ")} would take cooling away at ${ou.when}: ${ou.reason}${ou.setAside ? `; set aside for cooling: ${ou.setAside}` : ""}${ou.coolable ? "" : "; even with every override set aside the plant cannot take all the servers' heat: every unit available runs to remove the most"}`,
+      action: "Cooling comes first: chaleur plans without the overrides named. Clear or shorten them (or bring the unit back), and tell the data centre if the plant cannot take all the heat.",
     });
   }
 

@@ -16,6 +16,9 @@ import { describeOverride, type Override } from "./overrides.ts";
  * The store's energy is followed step by step as the heat pumps would fill it when cooling needs them, which ties
  * the steps together only approximately: the verdict that counts is the optimizer's (`planCheck` in
  * daemon/operations.ts); this check names the step and the figures.
+ *
+ * Steps from `designFromStep` on lie beyond the forecast (see override-window.ts): there the outdoor temperature is
+ * the model's cooling design temperature and the greenhouse, which needs no heat then, is not counted on.
  */
 export interface CoolingVerdict {
   ok: boolean;
@@ -23,6 +26,8 @@ export interface CoolingVerdict {
   reason: string | null;
   /** The forecast's end: an override lasting longer was checked up to here. */
   checkedUntilMs: number;
+  /** The first step that fails (index and start), null when ok. */
+  failedStep: { index: number; startMs: number } | null;
 }
 
 export interface CoolingCheckInput {
@@ -32,8 +37,10 @@ export interface CoolingCheckInput {
   ghTempC: number | null;
   /** Overrides pending, the proposed one included. */
   overrides: readonly Override[];
-  /** The proposed override (named in the reason). */
-  proposed: Override;
+  /** The proposed override (named in the reason, its window checked); null: every step, all the overrides. */
+  proposed: Override | null;
+  /** Steps from this index on are beyond the forecast, at design conditions (default: none). */
+  designFromStep?: number;
 }
 
 /** kW a step's figure may exceed another's before it counts (rounding of forecasts and COPs). */
@@ -44,14 +51,16 @@ export function coolingCheck(c: CoolingCheckInput): CoolingVerdict {
   const b = overrideBounds(m, c.overrides, f.startMs, f.stepsS, { anyOverlap: true });
   const times = stepBoundsMs(f.startMs, f.stepsS);
   let storeKwh = c.storageEnergyKwh;
-  const covered = (t: number) => times[t + 1]! > c.proposed.startMs && times[t]! < c.proposed.expiryMs;
+  const p = c.proposed;
+  const covered = (t: number) => p === null || (times[t + 1]! > p.startMs && times[t]! < p.expiryMs);
+  const designFrom = c.designFromStep ?? f.n;
   for (let t = 0; t < f.n; t++) {
     const dtH = f.stepsS[t]! / 3600;
     const outC = f.outdoorTempC[t]!;
     const itKw = f.itHeatKw[t]!;
     const dumpKw = narrowed(0, dumpCapacityKw(m, outC), b.dumpKw?.[t])[1];
     const chillerKw = narrowed(0, chillerCapacityAtKw(m, outC), b.chillerKw?.[t])[1];
-    const directKw = m.greenhouse ? narrowed(0, ghDirectMaxKw(m, c.ghTempC ?? m.greenhouse.comfort.nightMinC), b.ghDirectKw?.[t])[1] : 0;
+    const directKw = m.greenhouse && t < designFrom ? narrowed(0, ghDirectMaxKw(m, c.ghTempC ?? m.greenhouse.comfort.nightMinC), b.ghDirectKw?.[t])[1] : 0;
     // Hot side: what can take the heat pumps' output this step.
     const soldKw = narrowed(0, Math.max(0, Math.min(f.dhDemandKw[t]!, m.network.contractMaxKw)), b.dhSoldKw?.[t])[1];
     const boostKw = m.greenhouse ? narrowed(0, m.greenhouse.boostMaxKw, b.ghBoostKw?.[t])[1] : 0;
@@ -88,26 +97,24 @@ export function coolingCheck(c: CoolingCheckInput): CoolingVerdict {
     }
     storeKwh = st ? Math.min(st.capacityKwh, storeKwh + Math.max(0, usedHeatKw - soldKw - boostKw) * dtH * st.efficiency) : 0;
     if (!covered(t)) continue;
-    const when = `at ${parisTime(times[t]!)}`;
-    const withWhat = `with ${describeOverride(c.proposed)}`;
+    const when = `at ${parisTime(times[t]!)}${t >= designFrom ? ` (beyond the forecast: at the ${m.coolingDesignOutdoorC} °C cooling design temperature)` : ""}`;
+    const inForce = c.overrides.filter((o) => o.startMs < times[t + 1]! && Math.min(o.expiryMs, o.clearedMs ?? Infinity) > times[t]!);
+    const withWhat = p ? `with ${describeOverride(p)}` : `with ${inForce.map((o) => `#${o.id} ${describeOverride(o)}`).join(", ") || "no override"}`;
+    const refuse = (reason: string): CoolingVerdict => ({ ok: false, reason, checkedUntilMs: times[f.n]!, failedStep: { index: t, startMs: times[t]! } });
     if (fixedHeatKw > sinkKw + TOLERANCE_KW) {
-      return refuse(`hot loop: ${when} the network, the greenhouse and the store can take ${fmt(sinkKw)} kW; ${withWhat} the heat pumps would make ${fmt(fixedHeatKw)} kW`, times[f.n]!);
+      return refuse(`hot loop: ${when} the network, the greenhouse and the store can take ${fmt(sinkKw)} kW; ${withWhat} the heat pumps would make ${fmt(fixedHeatKw)} kW`);
     }
     if (fixedSourceKw > itKw + TOLERANCE_KW) {
-      return refuse(`cooling first: ${when} the servers give ${fmt(itKw)} kW; ${withWhat} the heat pumps would draw ${fmt(fixedSourceKw)} kW from their water`, times[f.n]!);
+      return refuse(`cooling first: ${when} the servers give ${fmt(itKw)} kW; ${withWhat} the heat pumps would draw ${fmt(fixedSourceKw)} kW from their water`);
     }
     const totalKw = dumpKw + chillerKw + directKw + hpSourceKw;
     if (itKw > totalKw + TOLERANCE_KW) {
       const parts = [`dry coolers ${fmt(dumpKw)} kW at ${outC.toFixed(1)} °C outdoor`, `chiller ${fmt(chillerKw)} kW`, `heat pumps ${fmt(hpSourceKw)} kW for the heat the network, greenhouse and store can take`];
       if (m.greenhouse) parts.push(`greenhouse exchanger ${fmt(directKw)} kW`);
-      return refuse(`cooling first: ${when} the servers give ${fmt(itKw)} kW; ${withWhat} the plant could take at most ${fmt(totalKw)} kW (${parts.join(", ")})`, times[f.n]!);
+      return refuse(`cooling first: ${when} the servers give ${fmt(itKw)} kW; ${withWhat} the plant could take at most ${fmt(totalKw)} kW (${parts.join(", ")})`);
     }
   }
-  return { ok: true, reason: null, checkedUntilMs: times[f.n]! };
-}
-
-function refuse(reason: string, checkedUntilMs: number): CoolingVerdict {
-  return { ok: false, reason, checkedUntilMs };
+  return { ok: true, reason: null, checkedUntilMs: times[f.n]!, failedStep: null };
 }
 
 const PARIS = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit" });

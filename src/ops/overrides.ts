@@ -48,8 +48,8 @@ export type OverrideDraft = Omit<Override, "id" | "clearedMs" | "clearedBy" | "c
 
 /** A request refused: an HTTP status and one line saying why. */
 export class OverrideRefusal extends Error {
-  readonly status: 400 | 404 | 409 | 422;
-  constructor(status: 400 | 404 | 409 | 422, message: string) {
+  readonly status: 400 | 403 | 404 | 409 | 422 | 429;
+  constructor(status: 400 | 403 | 404 | 409 | 422 | 429, message: string) {
     super(message);
     this.name = "OverrideRefusal";
     this.status = status;
@@ -144,7 +144,38 @@ export function draftOverride(m: PlantModel, req: OverrideRequest, who: { userna
   // One override per target at a time: two would leave the plant's behaviour to their order.
   const clash = pending(existing, nowMs).find((o) => o.target === req.target && o.startMs < req.expiryMs && startMs < o.expiryMs);
   if (clash) throw new OverrideRefusal(409, `${t.label} already has override #${clash.id} (${describeOverride(clash)}) until ${iso(clash.expiryMs)}: clear it first`);
+  // The role's limit holds for the continuous span on one target, whoever set its parts: three back-to-back 24 h
+  // overrides are one 72 h override.
+  const chain = chainedWith(pending(existing, nowMs).filter((o) => o.target === req.target), startMs, req.expiryMs);
+  if (chain.parts.length) {
+    const spanMs = chain.endMs - Math.max(chain.startMs, nowMs);
+    if (spanMs > maxMs) throw new OverrideRefusal(400, `expiry: with ${chain.parts.map((o) => `#${o.id}`).join(", ")} ${t.label} would be overridden from ${iso(Math.max(chain.startMs, nowMs))} to ${iso(chain.endMs)} with no break of ${CHAIN_GAP_MS / 3600_000} h (${(spanMs / 3600_000).toFixed(1)} h): a ${who.role} may override one target for at most ${maxMs / 3600_000} h in a row`);
+  }
   return { target: req.target, kind: req.kind, value, startMs, expiryMs: req.expiryMs, reason, author: who.username, createdMs: nowMs };
+}
+
+/** A break shorter than this between two overrides of one target does not end the span: the plant never had it back. */
+export const CHAIN_GAP_MS = 3600_000;
+
+/** The overrides (of one target) that touch [startMs, endMs) with gaps under CHAIN_GAP_MS, transitively, and the span they make. */
+export function chainedWith(sameTarget: readonly Override[], startMs: number, endMs: number): { startMs: number; endMs: number; parts: Override[] } {
+  const parts: Override[] = [];
+  let lo = startMs;
+  let hi = endMs;
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const o of sameTarget) {
+      if (parts.includes(o)) continue;
+      const end = Math.min(o.expiryMs, o.clearedMs ?? Infinity);
+      if (o.startMs < hi + CHAIN_GAP_MS && end > lo - CHAIN_GAP_MS) {
+        parts.push(o);
+        lo = Math.min(lo, o.startMs);
+        hi = Math.max(hi, end);
+        grew = true;
+      }
+    }
+  }
+  return { startMs: lo, endMs: hi, parts: parts.sort((a, z) => a.startMs - z.startMs) };
 }
 
 /** "hp1 fixed 400 kW", "chiller at most 0 kW", "hp2 maintenance lock-out". */

@@ -80,7 +80,16 @@ export interface PlanOptions {
   terminalTargetKwh?: number;
   fixes?: PlanFixes;
   bounds?: PlanBounds;
+  /**
+   * Last resort when the plant cannot take the servers' heat at all (every override already set aside): the
+   * cooling balance gets a shortfall priced at COOLING_SHORTFALL_EUR_PER_KWH, so the plan still exists and removes
+   * all the heat it can, every available unit at its most. Never set otherwise: cooling first stays hard.
+   */
+  coolingShortfall?: boolean;
 }
+
+/** Far above any price of heat or power: a kWh of cooling not given costs more than anything the plan could earn. */
+export const COOLING_SHORTFALL_EUR_PER_KWH = 100;
 
 export interface PlanStep {
   timeMs: number;
@@ -97,6 +106,8 @@ export interface PlanStep {
   chillerKw: number;
   itHeatKw: number;
   priceElEurPerMwh: number;
+  /** Servers' heat the plan cannot remove (only with the coolingShortfall option; else absent). */
+  coolingShortfallKw?: number;
 }
 
 export interface Plan {

@@ -1,6 +1,6 @@
 import type { PlantModel } from "../../model/plant-model.ts";
 import type { MilpModel } from "../milp.ts";
-import type { Plan, PlanForecast, PlanOptions, PlanState } from "../plan-types.ts";
+import { COOLING_SHORTFALL_EUR_PER_KWH, type Plan, type PlanForecast, type PlanOptions, type PlanState } from "../plan-types.ts";
 import { stepBoundsMs } from "../plan-grid.ts";
 import { createContext } from "./context.ts";
 import { addHeatPumps, type HpVars } from "./heat-pumps.ts";
@@ -17,6 +17,8 @@ export interface PlanIndex {
   greenhouse: GreenhouseVars | null;
   sold: number[];
   reject: RejectVars;
+  /** Cooling shortfall per step (coolingShortfall option only). */
+  shortfall: number[] | null;
 }
 
 export function validateForecast(m: PlantModel, f: PlanForecast): void {
@@ -41,11 +43,16 @@ export function buildPlanModel(m: PlantModel, f: PlanForecast, s: PlanState, opt
   const greenhouse = addGreenhouse(ctx);
   const sold = addNetwork(ctx);
   const reject = addReject(ctx);
+  const shortfall = opts.coolingShortfall ? Array.from({ length: ctx.n }, (_, t) => ctx.b.addVar(`cooling_short_${t}`, 0, Math.max(0, f.itHeatKw[t]!))) : null;
+  shortfall?.forEach((v, t) => {
+    ctx.b.addObj(v, -COOLING_SHORTFALL_EUR_PER_KWH * ctx.dtH[t]!);
+    ctx.cooling[t]!.push([v, 1]);
+  });
   for (let t = 0; t < ctx.n; t++) {
     ctx.b.addCon(`cooling_${t}`, "cooling", ctx.cooling[t]!, "=", f.itHeatKw[t]!);
     ctx.b.addCon(`hotloop_${t}`, "hot loop", ctx.hotLoop[t]!, "=", 0);
   }
-  return { model: ctx.b.build(), index: { forecast: f, hps, storage, greenhouse, sold, reject } };
+  return { model: ctx.b.build(), index: { forecast: f, hps, storage, greenhouse, sold, reject, shortfall } };
 }
 
 export function extractPlan(index: PlanIndex, x: ArrayLike<number>, objectiveEur: number): Plan {
@@ -72,6 +79,7 @@ export function extractPlan(index: PlanIndex, x: ArrayLike<number>, objectiveEur
     chillerKw: at(index.reject.chiller[t]),
     itHeatKw: f.itHeatKw[t]!,
     priceElEurPerMwh: f.priceElEurPerMwh[t]!,
+    ...(index.shortfall ? { coolingShortfallKw: at(index.shortfall[t]) } : {}),
   }));
   return { objectiveEur, steps };
 }
