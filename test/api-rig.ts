@@ -13,6 +13,8 @@ import { freePort } from "../src/io/free-port.ts";
 import { ROLES, type Role } from "../src/ops/roles.ts";
 import type { Planner } from "../src/control/planner.ts";
 import { makeRig, type Rig } from "./daemon-rig.ts";
+import type { InProcessPlant } from "../src/sim/in-process-plant.ts";
+import type { DaemonDeps } from "../src/daemon/cycle.ts";
 import { timeseriesColumns } from "../src/report/record.ts";
 import { sqliteHistory } from "../src/daemon/history-port.ts";
 import { daemonDepsFrom } from "../src/daemon/wiring.ts";
@@ -47,14 +49,14 @@ export interface Auth {
   token?: string;
 }
 
-export async function makeApiRig(o: { planner?: Planner; dir?: string; maxFailures?: number; tls?: { cert: Buffer; key: Buffer }; checkPlan?: boolean } = {}): Promise<ApiRig> {
+export async function makeApiRig(o: { planner?: Planner; dir?: string; maxFailures?: number; tls?: { cert: Buffer; key: Buffer }; checkPlan?: boolean; deps?: (plant: InProcessPlant) => Partial<DaemonDeps> } = {}): Promise<ApiRig> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), "chaleur-api-"));
   const cfg = loadDaemonConfig("config/chaleur-demo.yaml");
   const history = openWritableHistory(join(dir, "history.sqlite"), { startedWallMs: Date.now(), pid: process.pid, version: "test", config: cfg.file, model: cfg.model.name });
   const log = pino({ level: "silent" });
   let opsRef: Operations | null = null;
   // The rig makes its daemon before the operations exist: the source looks them up at each cycle.
-  const rig = await makeRig(o.planner, () => ({ overrides: { pending: (t: number) => opsRef?.pending(t) ?? [], planned: (t, r) => opsRef?.planned(t, r) }, history: sqliteHistory(history) }));
+  const rig = await makeRig(o.planner, (_now, plant) => ({ ...o.deps?.(plant), overrides: { pending: (t: number) => opsRef?.pending(t) ?? [], planned: (t, r) => opsRef?.planned(t, r) }, history: sqliteHistory(history) }));
   const ops = new Operations({ model: cfg.model, store: history.ops, nowMs: rig.nowMs, log, criticalTags: ["dc.it_heat_kw"], grid: daemonDepsFrom(cfg).control.grid, ...(o.checkPlan ? { checkPlan: relaxedPlanCheck(cfg.model) } : {}) });
   opsRef = ops;
   if (history.ops.users().length === 0) {

@@ -1,7 +1,7 @@
 import type { PlantModel } from "../model/plant-model.ts";
 import { emptyEstimateMemory, type EstimateMemory } from "../control/estimate.ts";
 import { emptyPlanStore, storePlan, type PlanStore } from "../control/plan-store.ts";
-import type { StoredPlan } from "../store/reader.ts";
+import type { HistoryReader, StoredPlan } from "../store/reader.ts";
 
 /**
  * What a restarting daemon takes over from its history (DESIGN §4, "without a bump"): the plan in force, followed
@@ -37,4 +37,10 @@ export function resumeState(m: PlantModel, nowMs: number, heldMaxS: number, plan
     }
   }
   return { planStore, memory, running, summary: `${planStore.plan ? "resuming" : "not resuming a plan"}: ${why}; ${lastGood.size} last good values` };
+}
+
+/** What a daemon starting at nowMs takes over from its history: the plan (by the held limit) and each tag's last good value (within its maximum age). */
+export function resumeFromHistory(m: PlantModel, heldMaxS: number, tags: ReadonlyMap<string, { maxAgeS: number }>, reader: Pick<HistoryReader, "lastVerifiedPlan" | "lastGoodSamples">, nowMs: number): ResumeState {
+  const maxAgeMs = Math.max(...[...tags.values()].map((t) => t.maxAgeS)) * 1000;
+  return resumeState(m, nowMs, heldMaxS, reader.lastVerifiedPlan(nowMs), reader.lastGoodSamples([...tags.keys()], nowMs, maxAgeMs));
 }

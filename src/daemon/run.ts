@@ -22,7 +22,7 @@ import type { Planner } from "../control/planner.ts";
 import { daemonDepsFrom } from "./wiring.ts";
 import { notifySystemd, SystemdNotifier } from "./systemd.ts";
 import { sqliteHistory } from "./history-port.ts";
-import { resumeState } from "./resume.ts";
+import { resumeFromHistory } from "./resume.ts";
 import { daemonForecaster } from "./forecasts.ts";
 import { DropFolder } from "../io/drop-folder.ts";
 
@@ -141,8 +141,7 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
   const planner = o.wrapPlanner ? o.wrapPlanner(worker) : worker;
   const totals = new KpiAccumulator(cfg.model);
   const nowMs = clock.nowMs();
-  const maxAgeMs = Math.max(...[...deps.tags.values()].map((t) => t.maxAgeS)) * 1000;
-  const resume = resumeState(cfg.model, nowMs, deps.control.heldMaxS, history.reader.lastVerifiedPlan(nowMs), history.reader.lastGoodSamples([...deps.tags.keys()], nowMs, maxAgeMs));
+  const resume = resumeFromHistory(cfg.model, deps.control.heldMaxS, deps.tags, history.reader, nowMs);
   log.info({ event: "history", file: history.file, migration: history.migration, resume: resume.summary }, `history ${history.file} (${history.migration}); ${resume.summary}`);
   // Drop-folder files are read on the wall clock's polls; a rejected file is one warning with its file and line.
   const drop = cfg.forecastSources.dropFolder ? new DropFolder({ dir: cfg.forecastSources.dropFolder, nowMs: clock.nowMs, pollS: cfg.forecastSources.dropPollS, onProblem: (p) => log.warn({ event: "drop_file_rejected", file: p.file, line: p.line, problem: p.message }, p.message) }) : null;

@@ -174,10 +174,20 @@ describe("alarm conditions: one alarm for one cause", () => {
     expect(c[0]).toMatchObject({ priority: "high", message: "OPC UA link down: ECONNREFUSED 127.0.0.1:4840" });
     const r = stepAlarms([], c, T0, ids());
     expect(r.alarms).toHaveLength(1);
-    // With the link up, the same 25 bad tags are 25 alarms (one per tag), critical ones medium.
-    const up = alarmConditions(input({ samples }));
-    expect(up).toHaveLength(25);
-    expect(up.filter((x) => x.priority === "low")).toHaveLength(25);
+    // With the link up but no data through it (a stalled session: 25 tags stale at once), still one link alarm.
+    const stale = new Map([...samples].map(([t], i) => [t, { value: 1, quality: i % 2 ? "stale" : "comm_error" }] as const));
+    const up = alarmConditions(input({ samples: stale }));
+    expect(codes(up)).toEqual(["opcua_no_data:opcua"]);
+    expect(up[0]!.message).toMatch(/^OPC UA link up but 25 of 25 tags carry no fresh value \(comm_error\/stale\), e\.g\. tag0, tag1, tag2$/);
+    // Two stale tags among 25 good ones are those sensors' own business.
+    const few = new Map([...stale].map(([t, x], i) => [t, i < 2 ? { ...x, quality: "stale" } : { value: 1, quality: "good" }] as const));
+    expect(codes(alarmConditions(input({ samples: few })))).toEqual(["tag_bad:tag0", "tag_bad:tag1"]);
+  });
+
+  it("a stall of every link (3 PLCs, OPC UA stale) is one alarm per link, not one per tag", () => {
+    const samples = new Map(Array.from({ length: 25 }, (_, i) => [`tag${i}`, { value: 1, quality: "stale" }] as const));
+    const plcs = Object.fromEntries(["heat_pumps", "substation", "greenhouse"].map((p) => [p, { up: false, error: `${p}: Timed out`, mismatches: [] }]));
+    expect(codes(alarmConditions(input({ samples, plcs })))).toEqual(["opcua_no_data:opcua", "plc_unreachable:heat_pumps", "plc_unreachable:substation", "plc_unreachable:greenhouse"]);
   });
 
   it("tag_bad: one per tag not good, message with tag, quality and detail; critical tags medium", () => {
@@ -191,8 +201,8 @@ describe("alarm conditions: one alarm for one cause", () => {
       { code: "tag_bad", source: "gh.temp_c", priority: "medium", message: "gh.temp_c: bad_range (80 outside [-10, 50])" },
       { code: "tag_bad", source: "dh.demand_kw", priority: "low", message: "dh.demand_kw: stale" },
     ]);
-    // A sensor's own fault is still its own alarm while the link is down.
-    expect(codes(alarmConditions(input({ opcua: "down", samples })))).toEqual(["opcua_down:opcua", "tag_bad:gh.temp_c", "tag_bad:dh.demand_kw"]);
+    // A sensor's own fault is still its own alarm while the link is down; a stale value is the link's.
+    expect(codes(alarmConditions(input({ opcua: "down", samples })))).toEqual(["opcua_down:opcua", "tag_bad:gh.temp_c"]);
   });
 
   it("an unreachable PLC is one high alarm, without write_not_read_back; read-back mismatches alone are medium", () => {

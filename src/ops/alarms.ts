@@ -27,6 +27,11 @@ export const SOLVER_FAILURES_ALARM = 3;
 /** ISA-18.2 requires shelving to be time-limited; 24 h is also the operator's override limit (DESIGN §8). */
 export const MAX_SHELVE_MS = 24 * 3600_000;
 
+/** Qualities that say the value did not arrive, rather than that the sensor is wrong. */
+const LINK_QUALITIES = new Set(["comm_error", "stale"]);
+/** At least this many tags, and half of them, without data at once is the link's fault, not each sensor's. */
+export const LINK_STALL_MIN_TAGS = 3;
+
 export type AlarmPriority = "high" | "medium" | "low";
 export type AlarmState = "unack" | "ack" | "rtn_unack" | "shelved" | "closed";
 
@@ -134,10 +139,21 @@ export function alarmConditions(input: AlarmConditionsInput): AlarmCondition[] {
     });
   }
 
-  // With the link down every tag reads comm_error: that is the link's fault, already one opcua_down alarm. Other
+  // A tag with no fresh value (comm_error, stale) is the link's fault when the link is down, or when most tags
+  // lack one at once (a stalled session or gateway: the link still "up"): one link alarm, not one per tag. Other
   // qualities (a sensor out of range, frozen…) are the sensor's own fault and stay one alarm per tag.
+  const noData = [...input.samples].filter(([, s]) => LINK_QUALITIES.has(s.quality));
+  const linkStalled = !opcuaDown && noData.length >= LINK_STALL_MIN_TAGS && noData.length * 2 >= input.samples.size;
+  if (linkStalled) {
+    const kinds = [...new Set(noData.map(([, s]) => s.quality))].join("/");
+    out.push({
+      code: "opcua_no_data", source: "opcua", priority: "high",
+      message: `OPC UA link up but ${noData.length} of ${input.samples.size} tags carry no fresh value (${kinds}), e.g. ${noData.slice(0, 3).map(([t]) => t).join(", ")}`,
+      action: "Check the OPC UA server or gateway (a stalled session, a stopped publisher) and the network; chaleur uses no value that is not good and goes to safe mode if needed values stay missing.",
+    });
+  }
   for (const [tag, s] of input.samples) {
-    if (s.quality === "good" || (opcuaDown && s.quality === "comm_error")) continue;
+    if (s.quality === "good" || ((opcuaDown || linkStalled) && LINK_QUALITIES.has(s.quality))) continue;
     out.push({
       code: "tag_bad", source: tag, priority: input.criticalTags.includes(tag) ? "medium" : "low",
       message: `${tag}: ${s.quality}${s.detail ? ` (${s.detail})` : ""}`,
