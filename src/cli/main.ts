@@ -162,7 +162,7 @@ function buildProgram(): Command {
       console.log(`report of ${r.cycles} cycles: ${r.file}`);
     });
 
-  const override = program.command("override").description("Operators' overrides through the daemon's API (token in $CHALEUR_TOKEN, or --user with $CHALEUR_PASSWORD)");
+  const override = program.command("override").description("Operators' overrides through the daemon's API (--user with $CHALEUR_PASSWORD logs in once and keeps the session until chaleur logout; or a token in $CHALEUR_TOKEN)");
   const client = (c: Command) => c.option("--url <url>", "the daemon's HTTP address", process.env.CHALEUR_URL ?? "http://127.0.0.1:8080").option("--user <name>", "log in as this user (password in $CHALEUR_PASSWORD)");
   client(override.command("set").description("Override a setpoint, a unit's mode or a limit for a while, with a reason (refused if it would break cooling first)"))
     .requiredOption("--target <name>", "hp1, hp2, dh_sold, gh_boost, gh_direct, dry_coolers, chiller")
@@ -183,10 +183,20 @@ function buildProgram(): Command {
       console.log(await overrideList(o));
     });
   client(override.command("clear").description("Clear an override early").argument("<id>", "the override's number"))
-    .option("--reason <text>", "why")
+    .requiredOption("--reason <text>", "why it ends early (required: it goes to the audit log)")
     .action(async (id: string, o) => {
       const { overrideClear } = await import("./override.ts");
       console.log(await overrideClear({ ...o, id }));
+    });
+
+  program
+    .command("logout")
+    .description("End the session the CLI keeps for a daemon (see override), on the daemon and on this computer")
+    .option("--url <url>", "the daemon's HTTP address", process.env.CHALEUR_URL ?? "http://127.0.0.1:8080")
+    .option("--user <name>", "only this user's session (default: every one kept for --url)")
+    .action(async (o: { url: string; user?: string }) => {
+      const { logout } = await import("./api-client.ts");
+      console.log(await logout(o));
     });
 
   const users = program.command("users").description("Users of the daemon's API and HMI (kept in its history file)");
