@@ -27,12 +27,12 @@ function historyFile(o: UsersOptions): string {
   throw new InputError("--config", "", "the daemon's config (or --db with its history file)");
 }
 
-/** The store over the history file, and how to close it. */
-function openStore(file: string): { store: OpsStore; close(): void } {
+/** The store over the history file, its connection (for transactions) and how to close it. */
+function openStore(file: string): { store: OpsStore; db: Database.Database; close(): void } {
   if (!existsSync(file)) prepareOutputDir("history.file", dirname(file));
   try {
     const h = openHistoryForWriting(file);
-    return { store: new OpsStore(h.db), close: () => h.close() };
+    return { store: new OpsStore(h.db), db: h.db, close: () => h.close() };
   } catch (e) {
     if (!(e instanceof InputError) || !/another chaleur daemon holds/.test(e.message)) throw e;
   }
@@ -43,7 +43,7 @@ function openStore(file: string): { store: OpsStore; close(): void } {
     db.close();
     throw new InputError(file, "", `a history of schema version ${SCHEMA_VERSION}`, `it is version ${version}`);
   }
-  return { store: new OpsStore(db), close: () => db.close() };
+  return { store: new OpsStore(db), db, close: () => db.close() };
 }
 
 export async function usersAdd(o: UsersOptions & { username: string; role: string }): Promise<string> {
@@ -55,10 +55,21 @@ export async function usersAdd(o: UsersOptions & { username: string; role: strin
   if (weak) throw new InputError("CHALEUR_NEW_PASSWORD", "", `a password of ${weak}`);
   const file = historyFile(o);
   const hash = await hashPassword(password);
-  const { store, close } = openStore(file);
+  const { store, db, close } = openStore(file);
   try {
-    const before = store.user(o.username);
-    store.putUser(o.username, o.role as Role, hash, Date.now());
+    // One IMMEDIATE transaction: the daemon (or another `users add`) cannot demote the other admin between the
+    // check and the write.
+    const before = db
+      .transaction(() => {
+        const was = store.user(o.username);
+        if (was?.role === "admin" && o.role !== "admin" && store.users().filter((u) => u.role === "admin").length <= 1) {
+          throw new InputError("--role", "", "admin", `'${o.username}' is the last admin: make another user admin first, or nobody could manage users`);
+        }
+        store.putUser(o.username, o.role as Role, hash, Date.now());
+        return was;
+      })
+      .immediate();
+    // After the transaction: the audit append syncs to disk on its own (a pragma SQLite refuses inside one).
     store.appendAudit({ timeMs: Date.now(), actor: `cli:${process.env.USER ?? "?"}`, action: before ? "user.update" : "user.add", target: o.username, oldValue: before?.role ?? null, newValue: o.role, reason: "chaleur users add" });
     return `${before ? "updated" : "added"} ${o.username} (${o.role}) in ${file}`;
   } finally {
