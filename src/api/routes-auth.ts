@@ -22,9 +22,11 @@ export function registerAuthRoutes(app: FastifyInstance, d: ApiDeps): void {
       reply.header("retry-after", String(start.waitS));
       throw new ApiError(429, `${WAIT_WHY[start.why]}: try again in ${start.waitS} s`);
     }
-    const u = d.store.user(b.username);
+    let u: ReturnType<typeof d.store.user> = null;
     let ok = false;
+    // Whatever fails from here, the attempt ends (a check left running would hold one of the four slots for good).
     try {
+      u = d.store.user(b.username);
       decoyHash ??= hashPassword("not a password anyone has");
       ok = (await verifyPassword(b.password, u?.passwordHash ?? (await decoyHash))) && u !== null;
     } finally {
