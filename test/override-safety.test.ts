@@ -22,6 +22,14 @@ async function rig(): Promise<ApiRig> {
 const post = (a: ApiRig, auth: Auth, body: Record<string, unknown>) => a.call("POST", "/api/overrides", { body: { reason: "issue 18 check", ...body }, auth });
 const iso = (ms: number) => new Date(ms).toISOString();
 
+function register(a: ApiRig, name: string): number {
+  for (const plc of a.rig.plant.plcs.values()) {
+    const regs = plc.effective();
+    if (name in regs) return regs[name]!;
+  }
+  throw new Error(`no register ${name}`);
+}
+
 describe("an override far ahead", () => {
   it("is checked over its whole window with every override pending there: the fourth of the four 25 h ahead is refused, naming the step", { timeout: 180_000 }, async () => {
     const a = await rig();
@@ -98,5 +106,27 @@ describe("a heatwave forecast arriving after the overrides", () => {
     const inWindow = plan.steps.filter((st) => Date.parse(st.time) >= now + H && Date.parse(st.time) < now + 7 * H);
     expect(Math.max(...inWindow.map((st) => st.chiller_kw))).toBeGreaterThan(100);
     for (const st of plan.steps.filter((x) => Date.parse(x.time) < now + 8 * H - 15 * 60_000)) expect(st.hps[1]!.on).toBe(false);
+  });
+
+  it("an active override set aside is not forced onto the PLC either: the plan's value is written", { timeout: 300_000 }, async () => {
+    const a = await rig();
+    const op = await a.login("operator");
+    const fixed = await post(a, op, { target: "hp1", kind: "fixed", value: 650, duration_min: 12 * 60 });
+    expect(fixed.status).toBe(201);
+    await a.cycles(2);
+    expect(register(a, "hp1_heat_setpoint_kw")).toBeCloseTo(650, 3);
+    // A hot day with the network taking almost nothing: 650 kW of hot-side heat has nowhere to go once the store is full.
+    const real = (await a.rig.plant.measurements.readForecasts()) as ForecastSnapshot;
+    const hot: ForecastSnapshot = { ...real, series: { ...real.series, "forecast.outdoor_temp_c": real.series["forecast.outdoor_temp_c"]!.map(() => 30), "forecast.dh_demand_kw": real.series["forecast.dh_demand_kw"]!.map(() => 0) } };
+    const audited = async () => ((await a.call("GET", "/api/audit", { auth: op })).body as { action: string }[]).some((e) => e.action === "override.set_aside");
+    for (let k = 0; k < 120 && !(await audited()); k++) {
+      await a.rig.cycle(() => a.rig.plant.measurements.setForecasts(hot));
+      a.ops.afterCycle(a.rig.daemon.status$.value, a.rig.daemon.samples);
+    }
+    expect(await audited()).toBe(true);
+    await a.rig.cycle(() => a.rig.plant.measurements.setForecasts(hot));
+    const step = a.rig.daemon.planStore.plan!.steps.find((st) => st.timeMs <= a.rig.nowMs() && a.rig.nowMs() < st.timeMs + st.durationS * 1000)!;
+    expect(a.rig.daemon.status$.value.overridesApplied).not.toContain(fixed.body.id);
+    expect(register(a, "hp1_heat_setpoint_kw")).toBeCloseTo(step.hps[0]!.heatKw, 0);
   });
 });

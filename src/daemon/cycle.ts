@@ -21,6 +21,9 @@ import { cycleRecord, registersFor, replanReason, type ReplanThresholds } from "
 import { overrideStatus, type Override } from "../ops/overrides.ts";
 import { applyOverrides } from "../ops/override-bounds.ts";
 import { overridesNote, planAroundOverrides, type OverrideReport } from "./plan-overrides.ts";
+import type { DaemonClock, DaemonStatus } from "./status.ts";
+
+export type { DaemonClock, DaemonStatus } from "./status.ts";
 
 /** The operators' overrides not yet over (active or scheduled), as the cycle sees them. */
 export interface OverrideSource {
@@ -35,12 +38,6 @@ export interface OverrideSource {
  * running (exhaustMap: a slow cycle never queues others behind it), and plan requests dropped while a solve is in
  * flight. The solver never delays I/O: a cycle with a solve in flight follows the plan in force.
  */
-
-/** Plant time: the wall clock on a plant; the simulator's clock in the demo (rate = plant seconds per wall second). */
-export interface DaemonClock {
-  nowMs(): number;
-  rate: number;
-}
 
 export interface DaemonDeps {
   model: PlantModel;
@@ -69,30 +66,6 @@ export interface DaemonDeps {
     replanThresholdItKw: number;
     replanThresholdDemandKw: number;
   };
-}
-
-export interface DaemonStatus {
-  mode: Mode;
-  modeCause: string;
-  plantTimeMs: number;
-  /** Wall time the last cycle ended, and how long it took. */
-  lastCycleAtMs: number | null;
-  lastCycleMs: number | null;
-  cycles: number;
-  planAgeS: number | null;
-  planInFlight: boolean;
-  opcua: "up" | "down";
-  plcs: Record<string, "up" | "down">;
-  /** The registers written by the last cycle, and when the plan it followed was made (null: none followed). */
-  written: Record<string, number>;
-  followedPlanMadeAtMs: number | null;
-  opcuaError: string | null;
-  /** Each PLC's last write problem (null error and no mismatches: fine). */
-  plcDetail: Record<string, { error: string | null; mismatches: string[] }>;
-  planFailuresInARow: number;
-  lastPlanFailure: string | null;
-  /** Overrides that shaped the last cycle's writes. */
-  overridesApplied: number[];
 }
 
 /** How long (wall) a starting daemon waits for its first measurements before it writes safe values. */
@@ -132,6 +105,8 @@ export class Daemon {
   /** The overrides pending at the last cycle (ids and status): a change asks for a plan at once. */
   #overrideKey = "";
   #overridePlanDue = false;
+  /** Overrides the last plan set aside for cooling (ops/override-guard.ts). */
+  #setAside = new Set<number>();
 
   constructor(d: DaemonDeps) {
     this.#d = d;
@@ -290,7 +265,8 @@ export class Daemon {
       this.#prevObs = obs;
     }
     // overrides: the operators' word over the plan's (and the rule's), before the clamp
-    const ov = applyOverrides(sp, overrides.filter((o) => overrideStatus(o, nowMs) === "active"), mode === "safe");
+    // Those the last plan set aside for cooling are not forced onto the PLCs either: cooling wins there too.
+    const ov = applyOverrides(sp, overrides.filter((o) => overrideStatus(o, nowMs) === "active" && !this.#setAside.has(o.id)), mode === "safe");
     // clamp
     const out = registersFor(d.model, d.maps, ov.setpoints, mode);
     const clampKey = out.clamps.join("; ");
@@ -329,6 +305,7 @@ export class Daemon {
       d.history?.forecasts(forecastFacts(pf));
       try {
         const { result: r, report } = await planAroundOverrides(d.planner, d.model, req, obs, overrides);
+        this.#setAside = new Set(report.setAside.map((x) => x.override.id));
         d.overrides?.planned?.(obs.timeMs, report);
         d.history?.plan({ madeAtMs: obs.timeMs, trigger, status: r.status, objectiveEur: r.objectiveEur, solver: r.solver, solveMs: r.solveMs, gapPct: r.gapPct, message: r.plan ? null : r.message, plan: r.plan });
         if (r.plan) {
