@@ -64,6 +64,7 @@ export function planBody(p: PlanStore, nowMs: number) {
       storage_energy_kwh: r2(s.storageEnergyKwh),
       dump_kw: r2(s.dumpKw),
       chiller_kw: r2(s.chillerKw),
+      ...(s.coolingShortfallKw !== undefined ? { cooling_shortfall_kw: r2(s.coolingShortfallKw) } : {}),
       it_heat_kw: r2(s.itHeatKw),
       price_el_eur_mwh: r2(s.priceElEurPerMwh),
     })),
@@ -114,12 +115,36 @@ export function auditBody(e: AuditEntry) {
 
 const AUDIT_COLUMNS = ["id", "time", "actor", "action", "target", "old_value", "new_value", "reason"] as const;
 
-/** RFC 4180 CSV; a cell starting with = + - @ is prefixed with ' so a spreadsheet never runs it as a formula. */
+/**
+ * A formula character (= + - @) at the start of a cell, or after a character a spreadsheet may split a cell on
+ * (, ; tab CR LF: French Excel opens a .csv with ';'), past any spaces or quotes: `ok;=1+1` is text with ',' but
+ * a formula with ';'. Quoting the cell cannot help there: a reader splitting on ';' takes a quote in the middle of
+ * its field as a plain character. So a ' goes in front of each such character, where a field would begin.
+ */
+const FORMULA_START = /(^|[,;\t\r\n])([ \t\r\n"]*)([=+\-@])/g;
+
+/** One CSV cell (RFC 4180), neutralised for spreadsheets (FORMULA_START). */
+export function csvCell(v: unknown): string {
+  let s = v === null || v === undefined ? "" : String(v);
+  s = s.replace(FORMULA_START, "$1$2'$3");
+  // Some readers drop a leading tab or CR and then read what follows: the cell starts with ' instead.
+  if (/^[\t\r]/.test(s)) s = `'${s}`;
+  return /[",;\t\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const AUDIT_CSV_HEADER = `${AUDIT_COLUMNS.join(",")}\n`;
+
+/** Entries as CSV lines, each ending with a newline (no header). */
+export function auditCsvLines(entries: readonly AuditEntry[]): string {
+  let out = "";
+  for (const e of entries) {
+    const b = auditBody(e);
+    out += `${AUDIT_COLUMNS.map((k) => csvCell(b[k])).join(",")}\n`;
+  }
+  return out;
+}
+
+/** The audit log as an RFC 4180 CSV file, every cell neutralised for spreadsheets (csvCell). */
 export function auditCsv(entries: readonly AuditEntry[]): string {
-  const cell = (v: unknown) => {
-    let s = v === null || v === undefined ? "" : String(v);
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [AUDIT_COLUMNS.join(","), ...entries.map((e) => AUDIT_COLUMNS.map((k) => cell(auditBody(e)[k])).join(","))].join("\n") + "\n";
+  return AUDIT_CSV_HEADER + auditCsvLines(entries);
 }
