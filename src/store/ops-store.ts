@@ -2,12 +2,12 @@ import type Database from "better-sqlite3";
 import type { Override, OverrideDraft } from "../ops/overrides.ts";
 import type { Role } from "../ops/roles.ts";
 import type { Alarm } from "../ops/alarms.ts";
-import { appendAudit } from "./writer.ts";
+import { appendChainedAudit } from "./audit-chain.ts";
 
 /**
  * The operators' side of the history file: users, sessions, overrides, alarms and the append-only audit log.
  * Each write is its own small transaction (they come from people, a few a minute at most); an audit entry is
- * synced to disk (FULL) before the API answers.
+ * synced to disk (FULL) before the API answers, and chained to the one before it (audit-chain.ts).
  */
 export interface UserRow {
   username: string;
@@ -171,7 +171,7 @@ export class OpsStore {
   // audit
 
   appendAudit(e: Omit<AuditEntry, "id">): AuditEntry {
-    const id = appendAudit(this.#db, e);
+    const id = appendChainedAudit(this.#db, e);
     return { id, ...e };
   }
 

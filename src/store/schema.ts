@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { chainExistingAudit } from "./audit-chain.ts";
 
 /**
  * The history's schema, versioned by `PRAGMA user_version`. Each migration takes a database at version i to i + 1
@@ -58,7 +59,20 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX alarms_state ON alarms (state);
   CREATE INDEX audit_time ON audit (time_ms);
   `,
+  // 4: tamper evidence: each audit row's SHA-256 chained to the previous row's (audit-chain.ts); the rows already
+  // there are chained by the step below, as they are at the upgrade
+  `
+  ALTER TABLE audit ADD COLUMN hash TEXT;
+  `,
 ];
+
+/**
+ * Steps in code run after a migration's SQL, in its transaction (by the version the migration reaches): what SQL
+ * alone cannot do, such as hashing rows.
+ */
+const STEPS: Readonly<Record<number, (db: Database.Database) => void>> = {
+  4: (db) => chainExistingAudit(db, Date.now()),
+};
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -72,6 +86,7 @@ export function migrate(db: Database.Database): MigrationOutcome {
   for (let v = version; v < SCHEMA_VERSION; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
+      STEPS[v + 1]?.(db);
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
   }
