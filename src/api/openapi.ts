@@ -15,6 +15,8 @@ interface RouteDoc {
   query?: z.ZodType;
   params?: string[];
   ok: number;
+  /** The answer is a list that may be cut (x-truncated); paged says it also has a cursor (x-next-cursor). */
+  list?: "cut" | "paged";
 }
 
 const ROUTES: RouteDoc[] = [
@@ -27,18 +29,24 @@ const ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/history", summary: "Recorded cycles over a period, in the timeseries.csv columns", role: "viewer", query: HistoryQuery, ok: 200 },
   { method: "get", path: "/api/events", summary: "Server-sent events: state, plan, override, alarm, audit", role: "viewer", ok: 200 },
   { method: "get", path: "/api/override-targets", summary: "What can be overridden, each kind with its engineering limits", role: "viewer", ok: 200 },
-  { method: "get", path: "/api/overrides", summary: "Overrides pending (all=true: also past ones)", role: "viewer", query: AllQuery, ok: 200 },
+  { method: "get", path: "/api/overrides", summary: "Overrides pending (all=true: also past ones)", role: "viewer", query: AllQuery, ok: 200, list: "cut" },
   { method: "post", path: "/api/overrides", summary: "Create an override (refused with 422 and the reason if it would break cooling first)", role: "operator", body: OverrideBody, ok: 201 },
   { method: "delete", path: "/api/overrides/{id}", summary: "Clear an override early", role: "operator", body: ClearBody, params: ["id"], ok: 200 },
-  { method: "get", path: "/api/alarms", summary: "Alarms not closed (all=true: also closed ones)", role: "viewer", query: AllQuery, ok: 200 },
+  { method: "get", path: "/api/alarms", summary: "Alarms not closed (all=true: also closed ones)", role: "viewer", query: AllQuery, ok: 200, list: "cut" },
   { method: "post", path: "/api/alarms/{id}/ack", summary: "Acknowledge an alarm", role: "operator", params: ["id"], ok: 200 },
   { method: "post", path: "/api/alarms/{id}/shelve", summary: "Shelve an alarm for a while, with a reason", role: "operator", body: ShelveBody, params: ["id"], ok: 200 },
   { method: "post", path: "/api/alarms/{id}/unshelve", summary: "Unshelve an alarm", role: "operator", params: ["id"], ok: 200 },
-  { method: "get", path: "/api/audit", summary: "The audit log, newest first (format=csv for a file)", role: "viewer", query: AuditQuery, ok: 200 },
+  { method: "get", path: "/api/audit", summary: "The audit log, newest first, a page at a time (format=csv without a limit: the whole range as a file)", role: "viewer", query: AuditQuery, ok: 200, list: "paged" },
   { method: "get", path: "/api/users", summary: "Users and roles", role: "admin", ok: 200 },
   { method: "post", path: "/api/users", summary: "Add a user or change one's role and password", role: "admin", body: UserBody, ok: 201 },
   { method: "delete", path: "/api/users/{username}", summary: "Remove a user (and end their sessions)", role: "admin", params: ["username"], ok: 200 },
 ];
+
+const LIST_HEADERS = {
+  "x-truncated": { description: "true when the list holds only the newest of them", schema: { type: "string", enum: ["true", "false"] } },
+  "x-total-count": { description: "how many there are (in the period asked for)", schema: { type: "integer" } },
+};
+const CURSOR_HEADER = { "x-next-cursor": { description: "when x-truncated is true: the before_id of the next (older) page", schema: { type: "integer" } } };
 
 const ERROR = { description: "error", content: { "application/json": { schema: { type: "object", properties: { error: { type: "string" } }, required: ["error"] } } } };
 
@@ -55,7 +63,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
       const q = jsonSchema(r.query) as { properties?: Record<string, unknown> };
       for (const [name, schema] of Object.entries(q.properties ?? {})) parameters.push({ name, in: "query", required: false, schema });
     }
-    const responses: Record<string, unknown> = { [String(r.ok)]: { description: "ok" } };
+    const headers = r.list ? { headers: { ...LIST_HEADERS, ...(r.list === "paged" ? CURSOR_HEADER : {}) } } : {};
+    const responses: Record<string, unknown> = { [String(r.ok)]: { description: "ok", ...headers } };
     if (r.body || r.query || r.params) responses["400"] = ERROR;
     if (r.role !== "none") Object.assign(responses, { "401": ERROR, "403": ERROR });
     if (r.path.startsWith("/api/login")) responses["429"] = ERROR;

@@ -1,8 +1,10 @@
-import type { FastifyInstance } from "fastify";
+import { Readable } from "node:stream";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { filter, map, merge, type Subscription } from "rxjs";
-import { alarmBody, auditBody, auditCsv, overrideBody, planBody, stateBody } from "./views.ts";
+import { alarmBody, AUDIT_CSV_HEADER, auditBody, auditCsvLines, overrideBody, planBody, stateBody } from "./views.ts";
 import { ApiError, authenticate, parse, type ApiDeps } from "./context.ts";
-import { AllQuery, AuditQuery, HistoryQuery } from "./schemas.ts";
+import { AllQuery, AUDIT_MAX_LIMIT, AuditQuery, HistoryQuery } from "./schemas.ts";
 
 const H = 3600_000;
 /** A history query spans at most a year (15-min means beyond the raw window: 35,000 rows at most to thin). */
@@ -35,6 +37,30 @@ function stateCache(d: ApiDeps): () => string {
 /** Live streams one login may hold open (a few browser tabs), and what a stream may buffer for a slow client. */
 const MAX_STREAMS_PER_SESSION = 4;
 const MAX_STREAM_BUFFER_BYTES = 1024 * 1024;
+/** Audit entries read per query while a CSV download streams: each query holds the daemon's event loop briefly. */
+const CSV_PAGE_ROWS = 1000;
+
+/** A list that may be cut says so: x-truncated, and x-total-count (how many there are). */
+function listHeaders(reply: FastifyReply, shown: number, total: number): void {
+  reply.header("x-truncated", String(total > shown)).header("x-total-count", String(total));
+}
+
+/**
+ * The whole range as CSV, newest first, read page by page with a turn of the event loop between pages (a cycle
+ * is never held up by a long download). Entries appended meanwhile are above the first page's ids: the file is
+ * the log as it was when the download began.
+ */
+async function* auditCsvStream(d: ApiDeps, fromMs: number, toMs: number, beforeId: number | undefined): AsyncGenerator<string> {
+  yield AUDIT_CSV_HEADER;
+  let cursor = beforeId;
+  for (;;) {
+    const page = d.store.auditPage({ fromMs, toMs, ...(cursor !== undefined ? { beforeId: cursor } : {}), limit: CSV_PAGE_ROWS });
+    if (page.entries.length) yield auditCsvLines(page.entries);
+    if (!page.more) return;
+    cursor = page.entries.at(-1)!.id;
+    await nextTurn();
+  }
+}
 
 export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
   const state = stateCache(d);
@@ -86,25 +112,43 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
     return d.ops.targets().map((t) => ({ target: t.target, label: t.label, kinds: t.kinds.map((k) => ({ kind: k.kind, label: k.label, unit: k.unit, min: k.min, max: k.max })) }));
   });
 
-  app.get("/api/overrides", async (req) => {
+  app.get("/api/overrides", async (req, reply) => {
     authenticate(d, req, "viewer", false);
     const q = parse(AllQuery, req.query, "query");
     const now = d.nowMs();
-    return d.ops.overrides(q.all === "true").map((o) => overrideBody(o, now));
+    const all = q.all === "true";
+    const list = d.ops.overrides(all);
+    listHeaders(reply, list.length, all ? d.store.overrideCount() : list.length);
+    return list.map((o) => overrideBody(o, now));
   });
 
-  app.get("/api/alarms", async (req) => {
+  app.get("/api/alarms", async (req, reply) => {
     authenticate(d, req, "viewer", false);
     const q = parse(AllQuery, req.query, "query");
-    return d.ops.alarms(q.all === "true").map(alarmBody);
+    const all = q.all === "true";
+    const list = d.ops.alarms(all);
+    listHeaders(reply, list.length, all ? d.store.alarmCount() : list.length);
+    return list.map(alarmBody);
   });
 
+  // Newest first, a page at a time: x-next-cursor (when x-truncated is true) is the before_id of the next page. A
+  // CSV without a limit is the whole range, streamed: a download is complete or it fails, it is never cut short.
   app.get("/api/audit", async (req, reply) => {
     authenticate(d, req, "viewer", false);
     const q = parse(AuditQuery, req.query, "query");
-    const entries = d.store.audit(q.from ? Date.parse(q.from) : 0, q.to ? Date.parse(q.to) : Number.MAX_SAFE_INTEGER);
-    if (q.format === "csv") return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="chaleur-audit.csv"').send(auditCsv(entries));
-    return entries.map(auditBody);
+    const fromMs = q.from ? Date.parse(q.from) : 0;
+    const toMs = q.to ? Date.parse(q.to) : Number.MAX_SAFE_INTEGER;
+    const total = d.store.auditCount(fromMs, toMs);
+    const csv = q.format === "csv";
+    if (csv) reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="chaleur-audit.csv"');
+    if (csv && q.limit === undefined) {
+      reply.header("x-truncated", "false").header("x-total-count", String(total));
+      return reply.send(Readable.from(auditCsvStream(d, fromMs, toMs, q.before_id)));
+    }
+    const page = d.store.auditPage({ fromMs, toMs, ...(q.before_id !== undefined ? { beforeId: q.before_id } : {}), limit: q.limit ?? AUDIT_MAX_LIMIT });
+    reply.header("x-truncated", String(page.more)).header("x-total-count", String(total));
+    if (page.more) reply.header("x-next-cursor", String(page.entries.at(-1)!.id));
+    return csv ? reply.send(AUDIT_CSV_HEADER + auditCsvLines(page.entries)) : page.entries.map(auditBody);
   });
 
   app.get("/api/users", async (req) => {

@@ -56,10 +56,16 @@ export const HistoryQuery = z.strictObject({
 
 export const AllQuery = z.strictObject({ all: z.enum(["true", "false"]).optional() });
 
+/** The most audit entries one answer holds (JSON, or CSV when a limit is asked for; a plain CSV is the whole range). */
+export const AUDIT_MAX_LIMIT = 10_000;
+
 export const AuditQuery = z.strictObject({
   from: isoTime.optional(),
   to: isoTime.optional(),
   format: z.enum(["json", "csv"]).optional(),
+  /** The cursor: entries with a smaller id (the x-next-cursor header of the previous page). */
+  before_id: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(AUDIT_MAX_LIMIT).optional(),
 });
 
 /** "body.expiry: an ISO 8601 time …" from a zod error: the field and what was expected, on one line. */

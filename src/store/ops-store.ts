@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { Override, OverrideDraft } from "../ops/overrides.ts";
 import type { Role } from "../ops/roles.ts";
 import type { Alarm } from "../ops/alarms.ts";
-import { appendChainedAudit } from "./audit-chain.ts";
+import { appendChainedAudit, type AuditRowDb } from "./audit-chain.ts";
 
 /**
  * The operators' side of the history file: users, sessions, overrides, alarms and the append-only audit log.
@@ -175,17 +175,36 @@ export class OpsStore {
     return { id, ...e };
   }
 
-  /** Entries in [fromMs, toMs), newest first (bounded). */
+  /** Entries in [fromMs, toMs), newest first (bounded: see auditPage for the rest). */
   audit(fromMs: number, toMs: number, limit = 10_000): AuditEntry[] {
-    return (this.#db.prepare("SELECT id, time_ms, actor, action, target, old_value, new_value, reason FROM audit WHERE time_ms >= ? AND time_ms < ? ORDER BY id DESC LIMIT ?").all(fromMs, toMs, limit) as { id: number; time_ms: number; actor: string; action: string; target: string; old_value: string | null; new_value: string | null; reason: string | null }[]).map((r) => ({
-      id: r.id,
-      timeMs: r.time_ms,
-      actor: r.actor,
-      action: r.action,
-      target: r.target,
-      oldValue: r.old_value,
-      newValue: r.new_value,
-      reason: r.reason,
-    }));
+    return this.auditPage({ fromMs, toMs, limit }).entries;
   }
+
+  /**
+   * One page of the entries in [fromMs, toMs) with an id below `beforeId`, newest first; `more` says whether older
+   * ones remain (the next page starts below the last entry's id). Ids only grow, so paging by id neither skips nor
+   * repeats an entry while new ones are appended.
+   */
+  auditPage(q: { fromMs: number; toMs: number; beforeId?: number; limit: number }): { entries: AuditEntry[]; more: boolean } {
+    const rows = this.#db.prepare("SELECT id, time_ms, actor, action, target, old_value, new_value, reason FROM audit WHERE time_ms >= ? AND time_ms < ? AND id < ? ORDER BY id DESC LIMIT ?").all(q.fromMs, q.toMs, q.beforeId ?? Number.MAX_SAFE_INTEGER, q.limit + 1) as AuditRowDb[];
+    const more = rows.length > q.limit;
+    return { entries: rows.slice(0, q.limit).map(auditFrom), more };
+  }
+
+  /** How many entries [fromMs, toMs) holds (the time index: cheap). */
+  auditCount(fromMs: number, toMs: number): number {
+    return (this.#db.prepare("SELECT count(*) AS n FROM audit WHERE time_ms >= ? AND time_ms < ?").get(fromMs, toMs) as { n: number }).n;
+  }
+
+  overrideCount(): number {
+    return (this.#db.prepare("SELECT count(*) AS n FROM overrides").get() as { n: number }).n;
+  }
+
+  alarmCount(): number {
+    return (this.#db.prepare("SELECT count(*) AS n FROM alarms").get() as { n: number }).n;
+  }
+}
+
+function auditFrom(r: AuditRowDb): AuditEntry {
+  return { id: r.id, timeMs: r.time_ms, actor: r.actor, action: r.action, target: r.target, oldValue: r.old_value, newValue: r.new_value, reason: r.reason };
 }
