@@ -64,13 +64,14 @@ export function openApiDocument(version: string): Record<string, unknown> {
       for (const [name, schema] of Object.entries(q.properties ?? {})) parameters.push({ name, in: "query", required: false, schema });
     }
     const headers = r.list ? { headers: { ...LIST_HEADERS, ...(r.list === "paged" ? CURSOR_HEADER : {}) } } : {};
-    const responses: Record<string, unknown> = { [String(r.ok)]: { description: "ok", ...headers } };
+    // 421: a Host header that is not one of the server's names (guards.ts), on every route.
+    const responses: Record<string, unknown> = { [String(r.ok)]: { description: "ok", ...headers }, "421": ERROR };
     if (r.body || r.query || r.params) responses["400"] = ERROR;
     if (r.role !== "none") Object.assign(responses, { "401": ERROR, "403": ERROR });
     if (r.path.startsWith("/api/login")) responses["429"] = ERROR;
     (paths[r.path] ??= {})[r.method] = {
       summary: r.summary,
-      description: r.role === "none" ? "No login needed." : `Needs the ${r.role} role or above.${r.method !== "get" ? " With the session cookie, send the x-csrf-token header." : ""}`,
+      description: r.role === "none" ? "No login needed." : `Needs the ${r.role} role or above.${r.method !== "get" ? " With the session cookie, send the x-csrf-token header (and an Origin, if any, of this server)." : ""}`,
       ...(r.role === "none" ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(r.body ? { requestBody: { required: r.path !== "/api/overrides/{id}", content: { "application/json": { schema: jsonSchema(r.body) } } } } : {}),

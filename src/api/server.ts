@@ -12,6 +12,7 @@ import { registerReadRoutes } from "./routes-read.ts";
 import { registerWriteRoutes } from "./routes-write.ts";
 import { registerAuthRoutes } from "./routes-auth.ts";
 import { openApiDocument } from "./openapi.ts";
+import { registerGuards } from "./guards.ts";
 
 /** Bodies above this are refused with 413 before they are parsed (the largest real one is under 1 kB). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -47,6 +48,8 @@ export interface ApiServerOptions {
   host: string;
   port: number;
   tls: { cert: Buffer; key: Buffer } | null;
+  /** Names the server answers to besides the bound address, loopback (when bound) and the machine's name (guards.ts). */
+  allowedHosts?: readonly string[];
 }
 
 /**
@@ -55,6 +58,8 @@ export interface ApiServerOptions {
  */
 export async function startApiServer(d: ApiDeps, o: ApiServerOptions): Promise<FastifyInstance> {
   const app = (o.tls ? Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, https: { cert: o.tls.cert, key: o.tls.key } }) : Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES })) as unknown as FastifyInstance;
+  // First: a request for another host name, or a cross-site write, is refused before anything else is done.
+  registerGuards(app, { boundHost: o.host, ...(o.allowedHosts ? { allowedHosts: o.allowedHosts } : {}) });
   await app.register(cookie);
   // JSON only: fastify would hand a text/plain body to the routes as a string.
   app.removeContentTypeParser("text/plain");
