@@ -3,7 +3,7 @@ import { connect, type Socket } from "node:net";
 import { request } from "node:http";
 import pino from "pino";
 import type { FastifyInstance } from "fastify";
-import { makeApiRig, type ApiRig } from "./api-rig.ts";
+import { makeApiRig, PASSWORD, type ApiRig } from "./api-rig.ts";
 import { startApiServer, type ApiServerOptions } from "../src/api/server.ts";
 import { LoginLimiter, Sessions } from "../src/api/auth.ts";
 import type { ApiDeps } from "../src/api/context.ts";
@@ -13,7 +13,8 @@ import { timeseriesColumns } from "../src/report/record.ts";
 
 /**
  * The server against hostile browsers and clients, over real loopback sockets: a Host that is not one of its
- * names (DNS rebinding), a cross-site write with the session cookie. Every wait is bounded.
+ * names (DNS rebinding), a cross-site write with the session cookie, a client trickling its request, and more
+ * connections than it takes. Timeouts are shortened to a second for the test; every wait is bounded.
  */
 let a: ApiRig;
 const extra: FastifyInstance[] = [];
@@ -133,5 +134,88 @@ describe("Origin on writes with the session cookie", () => {
     expect((await raw(port(), "DELETE", "/api/overrides/999", { host: `127.0.0.1:${port()}`, authorization: `Bearer ${tok.token}`, origin: "http://evil.example", "content-type": "application/json" }, body)).status).toBe(404);
     // Reads are not concerned (the cookie is SameSite=Strict, and a foreign page cannot read the answer).
     expect((await raw(port(), "GET", "/api/state", { host: `127.0.0.1:${port()}`, cookie: op.cookie!, origin: "http://evil.example" })).status).toBe(200);
+  });
+});
+
+describe("timeouts and the connection cap", () => {
+  const SHORT = { requestTimeoutMs: 1000, headersTimeoutMs: 1000, checkIntervalMs: 200 };
+
+  it("a client sending its body a byte at a time is cut (408) within a bound", async () => {
+    const { port: p } = await serverWith({ limits: SHORT });
+    const s = await opened(p);
+    let text = "";
+    s.on("data", (c) => (text += c));
+    s.write(`POST /api/login HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{`);
+    const drip = setInterval(() => !s.destroyed && s.write(" "), 250);
+    try {
+      expect(await closedWithin(s, 15_000)).toBe("closed");
+    } finally {
+      clearInterval(drip);
+    }
+    expect(text).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it("a client sending its headers a line at a time is cut within a bound", async () => {
+    const { port: p } = await serverWith({ limits: SHORT });
+    const s = await opened(p);
+    s.write(`GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\n`);
+    let n = 0;
+    const drip = setInterval(() => !s.destroyed && s.write(`x-slow-${n++}: 1\r\n`), 250);
+    try {
+      expect(await closedWithin(s, 15_000)).toBe("closed");
+    } finally {
+      clearInterval(drip);
+    }
+  });
+
+  it("the event stream outlives the request timeout: it still gets a cycle's state after three timeouts", async () => {
+    const { port: p } = await serverWith({ limits: SHORT });
+    const login = await fetch(`http://127.0.0.1:${p}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "viewer", password: PASSWORD }) });
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+    let text = "";
+    let closed = false;
+    const req = request({ host: "127.0.0.1", port: p, path: "/api/events", headers: { cookie }, agent: false });
+    const responded = new Promise<void>((ok, fail) => {
+      req.on("response", (res) => {
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("close", () => (closed = true));
+        ok();
+      });
+      req.on("error", fail);
+    });
+    req.end();
+    await responded;
+    const until = async (re: RegExp, boundMs: number) => {
+      for (const t0 = Date.now(); !re.test(text) && Date.now() - t0 < boundMs; ) await new Promise((r) => setTimeout(r, 50));
+      return re.test(text);
+    };
+    expect(await until(/event: state\n/, 10_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 3 * SHORT.requestTimeoutMs + 2 * SHORT.checkIntervalMs));
+    expect(closed).toBe(false);
+    text = "";
+    await a.cycles(1);
+    expect(await until(/event: state\n/, 10_000)).toBe(true);
+    req.destroy();
+  });
+
+  it("connections past the cap are closed as they arrive; those within it keep working", async () => {
+    const { port: p, app } = await serverWith({ limits: { maxConnections: 4 } });
+    const held: Socket[] = [];
+    for (let i = 0; i < 4; i++) held.push(await opened(p));
+    const count = () => new Promise<number>((ok) => app.server.getConnections((_e, n) => ok(n)));
+    for (const t0 = Date.now(); (await count()) < 4 && Date.now() - t0 < 10_000; ) await new Promise((r) => setTimeout(r, 20));
+    expect(await count()).toBe(4);
+    const over: Socket[] = [];
+    for (let i = 0; i < 4; i++) over.push(await opened(p));
+    const fates = await Promise.all(over.map((s) => closedWithin(s, 10_000)));
+    expect(fates).toEqual(["closed", "closed", "closed", "closed"]);
+    // A held one still answers.
+    let text = "";
+    held[0]!.on("data", (c) => (text += c));
+    held[0]!.write(`GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nConnection: close\r\n\r\n`);
+    expect(await closedWithin(held[0]!, 10_000)).toBe("closed");
+    expect(text).toMatch(/^HTTP\/1\.1 200 /);
+    for (const s of held) s.destroy();
   });
 });

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { createRequire } from "node:module";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,6 +52,41 @@ export interface ApiServerOptions {
   tls: { cert: Buffer; key: Buffer } | null;
   /** Names the server answers to besides the bound address, loopback (when bound) and the machine's name (guards.ts). */
   allowedHosts?: readonly string[];
+  limits?: Partial<HttpLimits>;
+}
+
+/**
+ * What one client may hold of the server. Without them a client sending a body one byte every 10 s held its
+ * connection for as long as it liked, and 400 such clients held 800 file descriptors.
+ */
+export interface HttpLimits {
+  /** Receiving a whole request, headers and body (the largest is under 1 kB): then 408 and closed. */
+  requestTimeoutMs: number;
+  /** Receiving the headers (at most requestTimeoutMs). */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection between requests. */
+  keepAliveTimeoutMs: number;
+  /**
+   * A connection with no traffic either way. Above the event stream's 15-s keep-alive comment: GET /api/events is
+   * long-lived and only its request is bounded by requestTimeoutMs (Node bounds receiving, not answering).
+   */
+  idleTimeoutMs: number;
+  /** Open connections at once; more are closed as they arrive (a control room's screens use a few dozen). */
+  maxConnections: number;
+  /** How often Node checks the request and headers timeouts (its default, 30 s, would double a 30-s timeout). */
+  checkIntervalMs: number;
+}
+
+export const HTTP_LIMITS: HttpLimits = { requestTimeoutMs: 30_000, headersTimeoutMs: 15_000, keepAliveTimeoutMs: 10_000, idleTimeoutMs: 120_000, maxConnections: 256, checkIntervalMs: 2_000 };
+
+/** The node server with the limits set (fastify's own defaults leave request and connection timeouts off). */
+function limitedServer(handler: RequestListener, tls: ApiServerOptions["tls"], l: HttpLimits): Server {
+  const options = { requestTimeout: l.requestTimeoutMs, headersTimeout: Math.min(l.headersTimeoutMs, l.requestTimeoutMs), connectionsCheckingInterval: l.checkIntervalMs, keepAliveTimeout: l.keepAliveTimeoutMs };
+  const server: Server = tls ? createHttpsServer({ ...options, cert: tls.cert, key: tls.key }, handler) : createHttpServer(options, handler);
+  server.keepAliveTimeout = l.keepAliveTimeoutMs;
+  server.setTimeout(l.idleTimeoutMs);
+  server.maxConnections = l.maxConnections;
+  return server;
 }
 
 /**
@@ -57,7 +94,8 @@ export interface ApiServerOptions {
  * is a 4xx with one line, never a 500. The HTTP work runs on the daemon's event loop between cycles.
  */
 export async function startApiServer(d: ApiDeps, o: ApiServerOptions): Promise<FastifyInstance> {
-  const app = (o.tls ? Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, https: { cert: o.tls.cert, key: o.tls.key } }) : Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES })) as unknown as FastifyInstance;
+  const limits = { ...HTTP_LIMITS, ...o.limits };
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, serverFactory: (handler) => limitedServer(handler as RequestListener, o.tls, limits) }) as unknown as FastifyInstance;
   // First: a request for another host name, or a cross-site write, is refused before anything else is done.
   registerGuards(app, { boundHost: o.host, ...(o.allowedHosts ? { allowedHosts: o.allowedHosts } : {}) });
   await app.register(cookie);
