@@ -11,10 +11,13 @@ import { freePort } from "../src/io/free-port.ts";
 
 /** `chaleur override …` against a live API on loopback, and `chaleur users …` on a history file. */
 const root = resolve(import.meta.dirname, "..");
+// The CLI keeps its session in a config folder: this test's own, never the user's.
+const configDir = mkdtempSync(join(tmpdir(), "chaleur-cli-config-"));
+afterAll(() => rmSync(configDir, { recursive: true, force: true }));
 // Asynchronous: the API answering these commands runs in this very process.
 function chaleur(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], { cwd: root, env: { ...process.env, CHALEUR_TOKEN: "", ...env } }, (e, out, err) => done({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }));
+    execFile(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], { cwd: root, env: { ...process.env, CHALEUR_TOKEN: "", CHALEUR_CONFIG_DIR: configDir, ...env } }, (e, out, err) => done({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }));
   });
 }
 
@@ -56,7 +59,10 @@ describe("chaleur override", () => {
     const bad = await chaleur(["override", "set", "--user", "operator", "--target", "hp1", "--kind", "fixed", "--value", "9000", "--for", "1h", "--reason", "x y z"], env);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/400: value: heat pump hp1 fixed output: expected/);
-    const noPw = await chaleur(["override", "list", "--user", "viewer"], { CHALEUR_URL: a.url, CHALEUR_PASSWORD: "" });
+    // With no session kept (a fresh config folder), no password is no login.
+    const fresh = mkdtempSync(join(tmpdir(), "chaleur-cli-config-"));
+    const noPw = await chaleur(["override", "list", "--user", "viewer"], { CHALEUR_URL: a.url, CHALEUR_PASSWORD: "", CHALEUR_CONFIG_DIR: fresh });
+    rmSync(fresh, { recursive: true, force: true });
     expect([noPw.code, noPw.err.trim()]).toEqual([2, "chaleur: CHALEUR_PASSWORD: expected the password of 'viewer' in the environment"]);
     const closed = await freePort();
     const down = await chaleur(["override", "list", "--user", "viewer", "--url", `http://127.0.0.1:${closed}`], env);
