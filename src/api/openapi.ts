@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AllQuery, AuditQuery, ClearBody, HistoryQuery, LoginBody, OverrideBody, ShelveBody, UserBody } from "./schemas.ts";
+import { AckAllBody, AllQuery, AuditQuery, ClearOverrideBody, HistoryQuery, LoginBody, OverrideBody, ShelveBody, UserBody } from "./schemas.ts";
 
 /**
  * `GET /api/openapi.json`: OpenAPI 3.1 for every route, request bodies and queries generated from the same zod
@@ -31,8 +31,9 @@ const ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/override-targets", summary: "What can be overridden, each kind with its engineering limits", role: "viewer", ok: 200 },
   { method: "get", path: "/api/overrides", summary: "Overrides pending (all=true: also past ones)", role: "viewer", query: AllQuery, ok: 200, list: "cut" },
   { method: "post", path: "/api/overrides", summary: "Create an override (refused with 422 and the reason if it would break cooling first)", role: "operator", body: OverrideBody, ok: 201 },
-  { method: "delete", path: "/api/overrides/{id}", summary: "Clear an override early", role: "operator", body: ClearBody, params: ["id"], ok: 200 },
+  { method: "delete", path: "/api/overrides/{id}", summary: "Clear an override early, saying why", role: "operator", body: ClearOverrideBody, params: ["id"], ok: 200 },
   { method: "get", path: "/api/alarms", summary: "Alarms not closed (all=true: also closed ones)", role: "viewer", query: AllQuery, ok: 200, list: "cut" },
+  { method: "post", path: "/api/alarms/ack", summary: "Acknowledge the alarms listed (each audited on its own)", role: "operator", body: AckAllBody, ok: 200 },
   { method: "post", path: "/api/alarms/{id}/ack", summary: "Acknowledge an alarm", role: "operator", params: ["id"], ok: 200 },
   { method: "post", path: "/api/alarms/{id}/shelve", summary: "Shelve an alarm for a while, with a reason", role: "operator", body: ShelveBody, params: ["id"], ok: 200 },
   { method: "post", path: "/api/alarms/{id}/unshelve", summary: "Unshelve an alarm", role: "operator", params: ["id"], ok: 200 },
@@ -74,7 +75,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       description: r.role === "none" ? "No login needed." : `Needs the ${r.role} role or above.${r.method !== "get" ? " With the session cookie, send the x-csrf-token header (and an Origin, if any, of this server)." : ""}`,
       ...(r.role === "none" ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
-      ...(r.body ? { requestBody: { required: r.path !== "/api/overrides/{id}", content: { "application/json": { schema: jsonSchema(r.body) } } } } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(r.body) } } } } : {}),
       responses,
     };
   }
