@@ -1,66 +1,30 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import pino from "pino";
+import { join } from "node:path";
 import ModbusRTU from "modbus-serial";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { LogLevel, setLogLevel } from "node-opcua";
-import { loadDaemonConfig } from "../src/config/daemon-config.ts";
-import { startSimPlant, type SimPlant } from "../src/sim/plant-server.ts";
-import { runDaemon, type RunningDaemon } from "../src/daemon/run.ts";
-import { freePort } from "../src/io/free-port.ts";
+import type { Page } from "playwright-core";
+import type { SimPlant } from "../src/sim/plant-server.ts";
+import type { RunningDaemon } from "../src/daemon/run.ts";
+import { jsErrors, startHmiRig, tab, until, type HmiRig } from "./hmi-rig.ts";
 
 /**
  * The operators' HMI in a real browser (Debian's headless Chromium driven by playwright-core) against the daemon
  * and sim-plant over real sockets (OPC UA SignAndEncrypt, three Modbus TCP PLCs), the plant at 60× with the daemon
- * on its clock, as `npm start` runs them. What a PLC acts on is read from it over Modbus by a client of the test's
- * own. The screenshots in docs/screenshots are taken here.
+ * on its clock, as `npm start` runs them (test/hmi-rig.ts). What a PLC acts on is read from it over Modbus by a
+ * client of the test's own. The screenshots in docs/screenshots are taken here.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const SPEED = 60;
-const root = resolve(import.meta.dirname, "..");
-// The screenshots in docs/ are refreshed with CHALEUR_SCREENSHOTS=1; otherwise they go to the test's temporary folder
-// (taking them still checks that every screen renders), so `npm test` leaves the work tree as it was.
-let shots = join(root, "docs", "screenshots");
-
-let dir: string;
+let rig: HmiRig;
+let shots: string;
 let plant: SimPlant;
 let running: RunningDaemon;
-let browser: Browser;
-let base: string;
-const password = (role: string) => running.demoUsers.find((u) => u.username === role)!.password;
+const login = (role: string, viewport?: { width: number; height: number }) => rig.login(role, viewport);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
-  setLogLevel(LogLevel.Error);
-  dir = mkdtempSync(join(tmpdir(), "chaleur-e2e-"));
-  if (!process.env.CHALEUR_SCREENSHOTS) shots = join(dir, "shots");
-  const cfg = loadDaemonConfig("config/chaleur-demo.yaml");
-  plant = await startSimPlant({ model: cfg.model, plcMaps: cfg.maps, opcuaPort: 0, modbusPort: 0, speed: SPEED, dataDir: join(dir, "plant"), users: [{ username: "chaleur", password: "e2e-test" }], autoAcceptCertificates: true, tickMs: 100, sourceTime: "plant" });
-  process.env[cfg.wire.opcua.passwordEnv ?? "CHALEUR_OPCUA_PASSWORD"] = "e2e-test";
-  cfg.wire = {
-    ...cfg.wire,
-    dataDir: join(dir, "daemon"),
-    opcua: { ...cfg.wire.opcua, endpoint: plant.opcua.endpointUrl },
-    modbus: { ...cfg.wire.modbus, plcs: plant.plcs.map((p) => ({ mapFile: "", host: "127.0.0.1", port: p.server.port })) },
-  };
-  cfg.history = { ...cfg.history, file: join(dir, "daemon", "history.sqlite") };
-  cfg.forecastSources = { ...cfg.forecastSources, dropFolder: null };
-  cfg.http = { ...cfg.http, port: await freePort() };
-  running = await runDaemon(cfg, { clock: { nowMs: () => plant.plantNowMs(), rate: SPEED }, logDestination: pino.destination({ dest: join(dir, "daemon.log"), sync: true }), demoUsers: true });
-  base = `http://127.0.0.1:${cfg.http.port}`;
-  // The first plan, before any browser work.
-  for (let k = 0; k < 200 && running.daemon.status$.value.mode !== "optimal"; k++) await new Promise((r) => setTimeout(r, 100));
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
-  mkdirSync(shots, { recursive: true });
+  rig = await startHmiRig();
+  ({ plant, running, shots } = rig);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
-  await plant?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 /** Each test starts with no override pending (one left by a failed test would make the next one's a clash). */
@@ -69,26 +33,15 @@ afterEach(async () => {
   for (const o of running.ops.pending(now)) running.ops.clearOverride({ username: "e2e", role: "admin" }, o.id, "test cleanup");
 });
 
-async function login(role: string, viewport = { width: 1920, height: 1080 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  // Script errors, and answers ≥ 400 (Chromium's own "Failed to load resource" lines repeat those); a 503 from
-  // /api/health is an answer the login screen shows (the daemon late on a loaded machine), not a fault.
-  page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()));
-  page.on("response", (r) => r.status() >= 400 && !(r.status() === 503 && r.url().endsWith("/api/health")) && errors.push(`${r.status()} ${r.request().method()} ${r.url()}`));
-  (page as Page & { jsErrors?: string[] }).jsErrors = errors;
-  await page.goto(base + "/");
-  await page.fill("#login-username", role);
-  await page.fill("#login-password", password(role));
-  await page.click("#login-submit");
-  await page.waitForSelector("#app:not([hidden])", { timeout: 15_000 });
-  return page;
-}
-
-async function tab(page: Page, name: string): Promise<void> {
-  await page.click(`[data-tab="${name}"]`);
-  await page.waitForSelector(`#panel-${name}:not([hidden])`);
+/**
+ * The overview with the plant's values in it (not the first render's MISSING ones): the table's rows and the flow
+ * picture's IT heat good, and the trend drawn. Screenshots of the overview wait for this.
+ */
+async function overviewWithValues(page: Page): Promise<void> {
+  await until("good values on the overview", async () =>
+    (await page.locator("#measurements-table tbody tr.q-good").count()) >= 10
+    && (await page.locator('#flow-svg text.v.q-good[data-tag="dc.it_heat_kw"]').count()) === 1
+    && (await page.locator("#overview-trend canvas").count()) > 0, 30_000);
 }
 
 /** A PLC's float32 register (ABCD), read over Modbus TCP by the test's own client. */
@@ -106,20 +59,10 @@ async function readKw(plc: number, address: number): Promise<number> {
 }
 const hp2SetpointKw = () => readKw(0, plant.plcs[0]!.map.registers.find((r) => r.name === "hp2_heat_setpoint_kw")!.address);
 
-async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe("the HMI in a browser", () => {
   it("an operator overrides a heat pump with a reason: it is on the plan, the PLC's register takes it, the audit log shows it", { timeout: 120_000 }, async () => {
     const page = await login("operator");
-    await page.waitForSelector("#measurements-table tbody tr");
+    await overviewWithValues(page);
     await page.screenshot({ path: join(shots, "overview.png") });
     await tab(page, "overrides");
     await page.selectOption("#override-target", "hp2");
@@ -143,17 +86,20 @@ describe("the HMI in a browser", () => {
     expect(await page.textContent("#audit-table")).toMatch(/override\.set/);
     // The daemon's start (its config load) is in the audit log too, with the config's hash.
     expect(await page.textContent("#audit-table")).toMatch(/config\.load[\s\S]*sha256 [0-9a-f]{16}/);
-    expect((page as Page & { jsErrors?: string[] }).jsErrors).toEqual([]);
-    // Cleared from the panel: the register goes back to the plan's value.
+    expect(jsErrors(page)).toEqual([]);
+    // Cleared from the panel, with a reason given in the confirmation (test/hmi-clear.test.ts tests the dialog).
     await tab(page, "overrides");
-    await page.click(`#overrides-table tr[data-id="${id}"] button`);
+    await page.click(`#overrides-table tr[data-id="${id}"] button.clear`);
+    await page.fill("#clear-reason", "test load done");
+    await page.click("#clear-confirm");
     await until("the override to leave the table", async () => (await page.$(`#overrides-table tr[data-id="${id}"]`)) === null);
+    expect(running.ops.overrides(true).find((o) => o.id === id)).toMatchObject({ clearedBy: "operator", clearReason: "test load done" });
     await page.close();
   });
 
   it("a viewer has no override controls, and the API refuses one with 403", { timeout: 60_000 }, async () => {
     const page = await login("viewer", { width: 1366, height: 768 });
-    await page.waitForSelector("#measurements-table tbody tr");
+    await overviewWithValues(page);
     await page.screenshot({ path: join(shots, "overview-1366x768-viewer.png") });
     await tab(page, "overrides");
     expect(await page.$("#override-submit")).toBeNull();
@@ -192,7 +138,7 @@ describe("the HMI in a browser", () => {
     const err = await page.waitForSelector("#override-error:not(:empty)", { timeout: 10_000 });
     expect(await err.textContent()).toMatch(/cooling first: at .* the servers give \d+ kW; with chiller at most 0 kW the plant could take at most \d+ kW/);
     await page.screenshot({ path: join(shots, "override-refused.png") });
-    for (const id of made) await page.evaluate(async ([i, t]) => void (await fetch(`/api/overrides/${i}`, { method: "DELETE", headers: { "content-type": "application/json", "x-csrf-token": t }, body: "{}" })), [id, csrf] as const);
+    for (const id of made) await page.evaluate(async ([i, t]) => void (await fetch(`/api/overrides/${i}`, { method: "DELETE", headers: { "content-type": "application/json", "x-csrf-token": t }, body: JSON.stringify({ reason: "campaign over" }) })), [id, csrf] as const);
     await page.close();
   });
 

@@ -1,17 +1,20 @@
 // Overrides: set one (operators and above), and the table of active and scheduled ones with their time left.
 
 import { $, $$, el, fill, fmtNum, fmtTime, fmtDuration, toMs, parisLocalToMs } from "./util.js";
-import { get, post, del } from "./api.js";
+import { get, post } from "./api.js";
 import { store, on, emit, canOperate, atLeast, plantNow, reportError } from "./store.js";
+import { initClearDialog, openClearDialog } from "./override-clear.js";
 
 let visible = false;
 
 export function initOverrides() {
   $("#overrides-all").addEventListener("change", () => loadOverrides());
+  // A row's Clear asks first (override-clear.js): one keypress never clears.
   $("#overrides-table").addEventListener("click", (e) => {
     const b = e.target.closest("button.clear");
-    if (b) clearOverride(b.closest("tr").dataset.id, b);
+    if (b) openClearDialog(b.closest("tr").dataset.id);
   });
+  initClearDialog();
   on("overrides", () => renderTable());
   on("me", () => applyRole());
   setInterval(() => { if (visible) { tickTimes(); describeExpiry(); } }, 1000);
@@ -174,30 +177,6 @@ export async function loadOverrides() {
   }
 }
 
-async function clearOverride(id, button) {
-  const hadFocus = document.activeElement === button;
-  const next = button.closest("tr")?.nextElementSibling?.dataset.id ?? button.closest("tr")?.previousElementSibling?.dataset.id;
-  button.disabled = true;
-  const errBox = $("#overrides-table-error");
-  errBox.hidden = true;
-  try {
-    const o = await del(`/api/overrides/${encodeURIComponent(id)}`);
-    const i = store.overrides.findIndex((x) => String(x.id) === String(id));
-    if (i >= 0) {
-      if (store.overridesAll && o) store.overrides[i] = o; else store.overrides.splice(i, 1);
-    }
-    emit("overrides", { action: "cleared", override: o });
-    if (hadFocus && !button.isConnected) {
-      const t = (next && document.querySelector(`#overrides-table tr[data-id="${CSS.escape(next)}"] button.clear`)) || $("#overrides-table");
-      if (t.tagName === "TABLE") t.tabIndex = -1;
-      t.focus();
-    }
-  } catch (e) {
-    button.disabled = false;
-    if (e.status !== 401) { errBox.textContent = `Override #${id} not cleared: ${e.message}`; errBox.hidden = false; }
-  }
-}
-
 const ORDER = { active: 0, scheduled: 1, expired: 2, cleared: 3 };
 function renderTable() {
   const allowed = canOperate();
@@ -220,7 +199,7 @@ function renderTable() {
       el("td", { class: "num time-left", dataset: { start: o.start, expiry: o.expiry, status: o.status } }, ""),
       el("td", { class: "status" }, o.status === "cleared" && o.cleared_by ? `cleared by ${o.cleared_by}` : o.status),
       el("td", { class: "who" }, el("div", null, o.author), el("div", { class: "reason" }, o.reason)),
-      allowed ? el("td", { class: "actions" }, open ? el("button", { type: "button", class: "clear", "aria-label": `Clear override ${o.id} on ${o.target}` }, "Clear") : "") : null);
+      allowed ? el("td", { class: "actions" }, open ? el("button", { type: "button", class: "clear", "aria-haspopup": "dialog", "aria-label": `Clear override ${o.id} on ${o.target}…` }, "Clear…") : "") : null);
   }));
   tickTimes();
 }
