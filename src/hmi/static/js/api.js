@@ -16,6 +16,8 @@ export function setCsrf(token) { csrfToken = token || null; }
 export function onAuthLost(fn) { onUnauthorized = fn; }
 /** Called with true/false each time a request reaches / fails to reach the server. */
 export function onReachability(fn) { onReachable = fn; }
+/** An event on the live stream reached us too: the server answers even if no request was made since one failed. */
+export function noteReachable() { onReachable(true); }
 
 /**
  * One request. Resolves with the parsed JSON body (null for 204); rejects with an ApiError carrying the server's

@@ -1,6 +1,6 @@
 // Live data: the server-sent events at /api/events, with a poll of /api/state every 10 s while the stream is down.
 
-import { get } from "./api.js";
+import { get, noteReachable } from "./api.js";
 import { store, emit, notePlantTime, reportError } from "./store.js";
 
 const POLL_MS = 10_000;
@@ -112,6 +112,7 @@ function connect() {
     es.addEventListener(type, (e) => {
       let data;
       try { data = JSON.parse(e.data); } catch { return; }
+      noteReachable();
       try { fn(data); } catch (err) { reportError(err); }
     });
   }

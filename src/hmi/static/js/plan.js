@@ -3,7 +3,7 @@
 
 import { $, el, fill, fmtNum, fmtTime, fmtDuration, toMs } from "./util.js";
 import { get } from "./api.js";
-import { store, on, plantNow, plantRate } from "./store.js";
+import { store, on, plantNow, plantRate, stateKnown } from "./store.js";
 import { acceptPlan } from "./live.js";
 import { Chart, C, stack, stepSeries, lineSeries, timeAxis, valueAxis, spansPlugin, legendAt, indexAt } from "./charts.js";
 
@@ -37,6 +37,18 @@ export function initPlan() {
     if (st.plan_age_s + 30 < mine) loadPlan();
   });
   $("#plan-refresh").addEventListener("click", () => loadPlan());
+  on("tick", renderStale);
+}
+
+/** While the controller's state is unknown, the plan shown is only the last one received: say so above it. */
+function renderStale() {
+  const box = $("#plan-stale");
+  const stale = !!store.plan && !!store.me && !stateKnown();
+  const text = stale ? `◷ Stale: the last plan received (made ${fmtTime(store.plan.made_at)}). The controller does not answer, so it is not known `
+    + "whether this plan, a fallback or nothing is in force now (the PLCs go to their own safe values 30 s after chaleur stops)." : "";
+  if (box.textContent !== text) box.textContent = text;
+  box.hidden = !stale;
+  $("#panel-plan").classList.toggle("stale", stale);
 }
 
 export function showPlan(isVisible) {

@@ -16,6 +16,17 @@ export const store = {
   stream: "off",       // live | reconnecting | polling | off
 };
 
+/** No new state for this long (wall time) and what the screens show is no longer the controller's state now. */
+export const STALE_AFTER_MS = 30_000;
+
+/**
+ * Whether the last state is the controller's state now: the server answers and a state came recently. When not,
+ * the header shows the mode and the links as unknown: the last values seen are not today's truth.
+ */
+export function stateKnown() {
+  return !!store.state && store.reachable && performance.now() - store.stateWallMs <= STALE_AFTER_MS;
+}
+
 const ROLES = ["viewer", "operator", "engineer", "admin"];
 export function atLeast(role) {
   return !!store.me && ROLES.indexOf(store.me.role) >= ROLES.indexOf(role);
@@ -69,3 +80,5 @@ export function plantNow() {
   return last[1] + Math.min(performance.now() - last[0], 60_000) * rate;
 }
 export const plantRate = () => rate;
+/** The plant time of the last state received (ms), or null: the clock shown once the state is unknown. */
+export const lastPlantMs = () => samples[samples.length - 1]?.[1] ?? null;
