@@ -1,6 +1,7 @@
-// Alarms (ISA-18.2): sorted by priority then time, acknowledge, shelve with a duration and a reason, unshelve.
+// Alarms (ISA-18.2): sorted by priority then time, acknowledge (one, or all listed), shelve with a duration and a
+// reason, unshelve.
 
-import { $, el, fill, fmtTime, toMs } from "./util.js";
+import { $, $$, el, fill, fmtTime, toMs } from "./util.js";
 import { get, post } from "./api.js";
 import { store, on, emit, canOperate, reportError } from "./store.js";
 
@@ -15,6 +16,7 @@ const STATE_TEXT = {
 };
 
 let shelving = null; // the id of the alarm being shelved
+let acking = false;   // an acknowledge-all in flight (a redraw meanwhile must not enable its button again)
 
 export function initAlarms() {
   $("#alarms-all").addEventListener("change", () => loadAlarms());
@@ -26,6 +28,7 @@ export function initAlarms() {
     else if (b.classList.contains("unshelve")) act(id, "unshelve", b);
     else if (b.classList.contains("shelve")) openShelve(id);
   });
+  $("#alarms-ack-all").addEventListener("click", ackAll);
   const dlg = $("#shelve-dialog");
   $("#shelve-form").addEventListener("submit", (e) => { e.preventDefault(); submitShelve(); });
   $("#shelve-cancel").addEventListener("click", () => dlg.close());
@@ -50,6 +53,38 @@ function showError(text) {
   const box = $("#alarms-error");
   box.textContent = text;
   box.hidden = !text;
+}
+
+/** The unacknowledged alarms in the table now: acknowledge-all acts on what the operator sees, not on what came since. */
+function listedUnacked() {
+  return $$("#alarms-table tbody tr[data-id]")
+    .filter((r) => r.dataset.state === "unack" || r.dataset.state === "rtn_unack")
+    .map((r) => Number(r.dataset.id));
+}
+
+async function ackAll() {
+  const btn = $("#alarms-ack-all");
+  const ids = listedUnacked();
+  if (!ids.length) return;
+  showError("");
+  $("#alarms-ok").textContent = "";
+  const hadFocus = document.activeElement === btn;
+  acking = true;
+  btn.disabled = true;
+  try {
+    const r = await post("/api/alarms/ack", { ids });
+    for (const a of r?.acked ?? []) replace(a);
+    const skipped = r?.skipped ?? [];
+    $("#alarms-ok").textContent = `${(r?.acked ?? []).length} of ${ids.length} listed alarm${ids.length === 1 ? "" : "s"} acknowledged.`;
+    if (skipped.length) showError(`Not acknowledged: ${skipped.map((x) => `alarm ${x.id} (${x.reason})`).join("; ")}`);
+  } catch (e) {
+    if (e.status !== 401) showError(`Acknowledge all: ${e.message}`);
+  } finally {
+    acking = false;
+    render();
+    // a button that just went disabled drops the keyboard on the page's body: keep it in the alarm list
+    if (hadFocus && btn.disabled) $("#alarms-heading").focus();
+  }
 }
 
 async function act(id, what, button) {
@@ -90,6 +125,7 @@ function openShelve(id) {
   $("#shelve-error").textContent = "";
   $("#shelve-duration-min").value = "60";
   $("#shelve-reason").value = "";
+  $("#alarms-ack-all").addEventListener("click", ackAll);
   const dlg = $("#shelve-dialog");
   dlg.showModal();
   $("#shelve-duration-min").focus();
@@ -107,7 +143,8 @@ async function submitShelve() {
   btn.disabled = true;
   try {
     const a = await post(`/api/alarms/${encodeURIComponent(id)}/shelve`, { duration_min: duration, reason });
-    const dlg = $("#shelve-dialog");
+    $("#alarms-ack-all").addEventListener("click", ackAll);
+  const dlg = $("#shelve-dialog");
     dlg.close();
     replace(a);
     refocus(id);
@@ -125,6 +162,10 @@ function render() {
   const rows = [...store.alarms].sort((a, b) =>
     (PRIORITY[a.priority] ?? 9) - (PRIORITY[b.priority] ?? 9) || toMs(b.raised) - toMs(a.raised));
   const unacked = rows.filter((a) => a.state === "unack" || a.state === "rtn_unack").length;
+  const ackAllBtn = $("#alarms-ack-all");
+  ackAllBtn.hidden = !allowed;
+  ackAllBtn.disabled = acking || !unacked;
+  ackAllBtn.textContent = `Acknowledge all listed (${unacked})`;
   $("#alarms-summary").textContent = rows.length
     ? `${rows.length} alarm${rows.length === 1 ? "" : "s"}, ${unacked} unacknowledged`
     : "";
