@@ -77,3 +77,13 @@ describe("csvCell", () => {
     expect(fields.slice(8)).toEqual(["7", "2026-01-05T12:00:00.000Z", "ana", "override.set", "hp1", "", "off", "ok;'=1+1"]);
   });
 });
+
+describe("a study's cases.csv", () => {
+  it("keeps numbers as numbers (a negative KPI is a value) and neutralises text the same way", async () => {
+    const { casesCsv } = await import("../study/outputs.ts");
+    const csv = casesCsv({ name: "s", description: "", scenario: "x.yaml", controllers: ["rule"], axes: [{ path: "model.storage.height_m", values: [8] }], totalCases: 1, missing: [], kpis: ["value_eur"], rows: [{ index: 0, key: "k".repeat(64), controller: "rule", values: [8], status: "failed: bad;=1+1", kpis: { value_eur: -125959.66 } }] } as never);
+    const row = csv.split("\n")[1]!;
+    expect(row.endsWith(",-125959.66")).toBe(true);
+    expect(row).toContain(`"failed: bad;'=1+1"`);
+  });
+});

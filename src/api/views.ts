@@ -5,6 +5,9 @@ import type { Override } from "../ops/overrides.ts";
 import { overrideStatus } from "../ops/overrides.ts";
 import type { Alarm } from "../ops/alarms.ts";
 import type { AuditEntry } from "../store/ops-store.ts";
+import { csvCell } from "../report/csv-cell.ts";
+
+export { csvCell };
 
 /** The API's JSON bodies (docs/api.md): snake_case, ISO times, units in names, rounded for people. */
 const iso = (ms: number | null) => (ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
@@ -114,23 +117,6 @@ export function auditBody(e: AuditEntry) {
 }
 
 const AUDIT_COLUMNS = ["id", "time", "actor", "action", "target", "old_value", "new_value", "reason"] as const;
-
-/**
- * A formula character (= + - @) at the start of a cell, or after a character a spreadsheet may split a cell on
- * (, ; tab CR LF: French Excel opens a .csv with ';'), past any spaces or quotes: `ok;=1+1` is text with ',' but
- * a formula with ';'. Quoting the cell cannot help there: a reader splitting on ';' takes a quote in the middle of
- * its field as a plain character. So a ' goes in front of each such character, where a field would begin.
- */
-const FORMULA_START = /(^|[,;\t\r\n])([ \t\r\n"]*)([=+\-@])/g;
-
-/** One CSV cell (RFC 4180), neutralised for spreadsheets (FORMULA_START). */
-export function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? "" : String(v);
-  s = s.replace(FORMULA_START, "$1$2'$3");
-  // Some readers drop a leading tab or CR and then read what follows: the cell starts with ' instead.
-  if (/^[\t\r]/.test(s)) s = `'${s}`;
-  return /[",;\t\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export const AUDIT_CSV_HEADER = `${AUDIT_COLUMNS.join(",")}\n`;
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { csvCell } from "../report/csv-cell.ts";
 import { writeAtomic, type CaseRecord, type StudyManifest } from "./case-store.ts";
 import { renderStudyHtml, type StudyTable } from "../report/study-html.ts";
 
@@ -22,11 +23,6 @@ function kpiColumns(rows: Record<string, number | null>[]): string[] {
   return [...first, ...[...extra].sort()];
 }
 
-const csvCell = (v: unknown): string => {
-  if (v === null || v === undefined) return "";
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 export function studyTable(m: StudyManifest, records: CaseRecord[], failed: { index: number; message: string }[]): StudyTable {
   const flat = records.map((r) => flattenKpis(r.kpis));
