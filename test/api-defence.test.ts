@@ -219,3 +219,14 @@ describe("timeouts and the connection cap", () => {
     for (const s of held) s.destroy();
   });
 });
+
+describe("the daemon config's http.allowed_hosts", () => {
+  it("defaults to none and takes host names (what runDaemon hands startApiServer as allowedHosts)", async () => {
+    const { daemonSchema } = await import("../src/config/daemon-config.ts");
+    expect(loadDaemonConfig("config/chaleur-demo.yaml").http.allowedHosts).toEqual([]);
+    const http = daemonSchema.shape.http;
+    expect(http.parse({ allowed_hosts: ["hmi.chapelle.local"] }).allowed_hosts).toEqual(["hmi.chapelle.local"]);
+    expect(http.safeParse({ allowed_hosts: [3] }).success).toBe(false);
+    expect(http.safeParse({ allowed_hosts: "hmi" }).success).toBe(false);
+  });
+});

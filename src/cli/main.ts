@@ -199,6 +199,17 @@ function buildProgram(): Command {
       console.log(await logout(o));
     });
 
+  const audit = program.command("audit").description("The audit log in the daemon's history file");
+  audit
+    .command("verify")
+    .description("Check the audit log's hash chain: exit 0 intact (prints the head to keep elsewhere), 1 broken (names the first row that does not chain), 2 bad input")
+    .requiredOption("--db <file>", "the daemon's history file")
+    .option("--head <id:hash>", "a head printed by an earlier verify: also checks that nothing up to it changed")
+    .action(async (o: { db: string; head?: string }) => {
+      const { auditVerify } = await import("./audit.ts");
+      process.exitCode = auditVerify(o);
+    });
+
   const users = program.command("users").description("Users of the daemon's API and HMI (kept in its history file)");
   users
     .command("add")

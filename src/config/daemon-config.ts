@@ -34,7 +34,7 @@ export interface DaemonConfig {
     replanThresholdItKw: number;
     replanThresholdDemandKw: number;
   };
-  http: { host: string; port: number; tls: { certFile: string; keyFile: string } | null; sessionH: number; loginMaxFailures: number; loginWindowMin: number };
+  http: { host: string; port: number; tls: { certFile: string; keyFile: string } | null; sessionH: number; loginMaxFailures: number; loginWindowMin: number; allowedHosts: string[] };
   history: { file: string; rawDays: number; meansDays: number; forecastDays: number };
   forecastSources: { dropFolder: string | null; dropPollS: number };
   logLevel: "debug" | "info" | "warn" | "error";
@@ -76,7 +76,7 @@ export function loadDaemonConfig(file: string): DaemonConfig {
       replanThresholdItKw: c.replan_threshold_it_kw,
       replanThresholdDemandKw: c.replan_threshold_demand_kw,
     },
-    http: { host: f.http.host, port: f.http.port, tls: f.http.tls ? { certFile: resolve(dir, f.http.tls.cert), keyFile: resolve(dir, f.http.tls.key) } : null, sessionH: f.http.session_h, loginMaxFailures: f.http.login_max_failures, loginWindowMin: f.http.login_window_min },
+    http: { host: f.http.host, port: f.http.port, tls: f.http.tls ? { certFile: resolve(dir, f.http.tls.cert), keyFile: resolve(dir, f.http.tls.key) } : null, sessionH: f.http.session_h, loginMaxFailures: f.http.login_max_failures, loginWindowMin: f.http.login_window_min, allowedHosts: f.http.allowed_hosts },
     history: { file: f.history.file ? resolve(dir, f.history.file) : join(wire.dataDir, "history.sqlite"), rawDays: f.history.raw_days, meansDays: f.history.means_days, forecastDays: f.history.forecast_days },
     forecastSources: { dropFolder: f.forecast_sources.drop_folder ? resolve(dir, f.forecast_sources.drop_folder) : null, dropPollS: f.forecast_sources.drop_poll_s },
     logLevel: f.log_level,

@@ -41,9 +41,11 @@ const http = z
     /** Failed logins per user name or address before further tries wait out the window. */
     login_max_failures: z.number().int().min(1).max(100).default(5),
     login_window_min: num.positive().max(24 * 60).default(15),
+    /** Host names the HMI is reached by besides the bound address, loopback and the machine's name (DNS rebinding). */
+    allowed_hosts: z.array(z.string().min(1).max(253)).max(50).default([]),
   })
   .strict()
-  .default({ host: "127.0.0.1", port: 8080, session_h: 12, login_max_failures: 5, login_window_min: 15 });
+  .default({ host: "127.0.0.1", port: 8080, session_h: 12, login_max_failures: 5, login_window_min: 15, allowed_hosts: [] });
 
 const HISTORY_DEFAULTS = { raw_days: 30, means_days: 1825, forecast_days: 400 };
 

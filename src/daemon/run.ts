@@ -89,6 +89,10 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
     // Each start is a (re)load of the config: the audit log says which file and which content ran from when.
     const configSha = createHash("sha256").update(readFileSync(cfg.file)).digest("hex").slice(0, 16);
     ops.audit({ actor: "chaleur", action: "config.load", target: cfg.file, oldValue: null, newValue: `sha256 ${configSha}…, model ${cfg.model.name}, chaleur ${VERSION}`, reason: "daemon start" });
+    // The chain's head in the log (shipped off the plant PC by the site's log collection): a rewrite of the history
+    // file that recomputes the chain is then caught by `chaleur audit verify --head`.
+    const head = history.ops.auditHead();
+    if (head) log.info({ event: "audit_head", id: head.id, hash: head.hash }, `audit log head #${head.id} sha256 ${head.hash} (chaleur audit verify --db ${history.file} --head ${head.id}:${head.hash.slice(0, 16)})`);
     demoUsers = await ensureUsers(history.ops, ops, log, { demo: o.demoUsers ?? false, env: process.env });
     const tls = cfg.http.tls ? { cert: readTls(cfg, "cert", cfg.http.tls.certFile), key: readTls(cfg, "key", cfg.http.tls.keyFile) } : null;
     const api: ApiDeps = {
@@ -108,7 +112,7 @@ export async function runDaemon(cfg: DaemonConfig, o: DaemonRunOptions = {}): Pr
       log,
       secure: tls !== null,
     };
-    health = await startApiServer(api, { host: cfg.http.host, port: cfg.http.port, tls }).catch((e) => httpError(cfg, e));
+    health = await startApiServer(api, { host: cfg.http.host, port: cfg.http.port, tls, allowedHosts: cfg.http.allowedHosts }).catch((e) => httpError(cfg, e));
   } catch (e) {
     history.close();
     throw e;

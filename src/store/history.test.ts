@@ -7,7 +7,7 @@ import type { Sample } from "../io/types.ts";
 import type { Mode } from "../control/types.ts";
 import { openReadableHistory, openWritableHistory } from "./history.ts";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.ts";
-import { appendAudit } from "./writer.ts";
+import { appendChainedAudit } from "./audit-chain.ts";
 import type { CycleFacts } from "./types.ts";
 
 const RUN = { startedWallMs: 0, pid: 1, version: "test", config: "test.yaml", model: "test" };
@@ -162,7 +162,7 @@ describe("history store", () => {
     const h = openWritableHistory(file, RUN);
     h.close();
     const db = new Database(file);
-    appendAudit(db, { timeMs: 1, actor: "ana", action: "override.set", target: "hp1", newValue: "off", reason: "maintenance" });
+    appendChainedAudit(db, { timeMs: 1, actor: "ana", action: "override.set", target: "hp1", oldValue: null, newValue: "off", reason: "maintenance" });
     expect(() => db.prepare("UPDATE audit SET actor = 'eve'").run()).toThrow(/append-only/);
     expect(() => db.prepare("DELETE FROM audit").run()).toThrow(/append-only/);
     expect(db.prepare("SELECT actor FROM audit").get()).toEqual({ actor: "ana" });

@@ -170,6 +170,11 @@ export class OpsStore {
 
   // audit
 
+  /** The newest row's id and hash: the head to record elsewhere (chaleur audit verify --head). */
+  auditHead(): { id: number; hash: string } | null {
+    return (this.#db.prepare("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").get() as { id: number; hash: string } | undefined) ?? null;
+  }
+
   appendAudit(e: Omit<AuditEntry, "id">): AuditEntry {
     const id = appendChainedAudit(this.#db, e);
     return { id, ...e };

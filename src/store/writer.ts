@@ -108,13 +108,3 @@ function prepare(db: Database.Database) {
     forecast: db.prepare("INSERT INTO forecasts (issued_ms, quantity, source, why, bounds, vals) VALUES (?, ?, ?, ?, ?, ?)"),
   };
 }
-
-/** Appends to the audit log with a full sync: an operator's action is on disk before the API answers. */
-export function appendAudit(db: Database.Database, e: { timeMs: number; actor: string; action: string; target: string; oldValue?: string | null; newValue?: string | null; reason?: string | null }): number {
-  db.pragma("synchronous = FULL");
-  try {
-    return Number(db.prepare("INSERT INTO audit (time_ms, actor, action, target, old_value, new_value, reason) VALUES (?, ?, ?, ?, ?, ?, ?)").run(e.timeMs, e.actor, e.action, e.target, e.oldValue ?? null, e.newValue ?? null, e.reason ?? null).lastInsertRowid);
-  } finally {
-    db.pragma("synchronous = NORMAL");
-  }
-}
