@@ -230,3 +230,23 @@ describe("the daemon config's http.allowed_hosts", () => {
     expect(http.safeParse({ allowed_hosts: "hmi" }).success).toBe(false);
   });
 });
+
+describe("stopping the server", () => {
+  it("ends the open event streams instead of waiting for their browsers (a daemon stop under an open HMI)", async () => {
+    const s = await serverWith({});
+    const tok = await a.bearer("viewer");
+    const ctl = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${s.port}/api/events`, { headers: { authorization: `Bearer ${tok.token}` }, signal: ctl.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    const t0 = performance.now();
+    await s.app.close();
+    const closeMs = performance.now() - t0;
+    // The stream is ended by the server: the reader sees its end (or a reset), without the test aborting it.
+    const end = await Promise.race([reader.read().then((r) => (r.done ? "ended" : "data"), () => "reset"), new Promise((ok) => setTimeout(() => ok("open"), 10_000))]);
+    ctl.abort();
+    expect(["ended", "reset"]).toContain(end);
+    // Far under the event stream's keep-alive and any stop timeout (systemd's 30 s).
+    expect(closeMs).toBeLessThan(10_000);
+  });
+});

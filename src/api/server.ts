@@ -95,7 +95,7 @@ function limitedServer(handler: RequestListener, tls: ApiServerOptions["tls"], l
  */
 export async function startApiServer(d: ApiDeps, o: ApiServerOptions): Promise<FastifyInstance> {
   const limits = { ...HTTP_LIMITS, ...o.limits };
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, serverFactory: (handler) => limitedServer(handler as RequestListener, o.tls, limits) }) as unknown as FastifyInstance;
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true, serverFactory: (handler) => limitedServer(handler as RequestListener, o.tls, limits) }) as unknown as FastifyInstance;
   // First: a request for another host name, or a cross-site write, is refused before anything else is done.
   registerGuards(app, { boundHost: o.host, ...(o.allowedHosts ? { allowedHosts: o.allowedHosts } : {}) });
   await app.register(cookie);
