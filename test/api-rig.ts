@@ -131,3 +131,12 @@ export async function makeApiRig(o: { planner?: Planner; dir?: string; maxFailur
     },
   };
 }
+
+/** What a simulated PLC's register holds now (read from the PLC, not from the daemon's own account). */
+export function register(a: ApiRig, name: string): number {
+  for (const plc of a.rig.plant.plcs.values()) {
+    const regs = plc.effective();
+    if (name in regs) return regs[name]!;
+  }
+  throw new Error(`no register ${name}`);
+}

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { makeApiRig, type ApiRig } from "./api-rig.ts";
+import { makeApiRig, register, type ApiRig } from "./api-rig.ts";
 import { openWritableHistory } from "../src/store/history.ts";
 import { Operations } from "../src/daemon/operations.ts";
 import { loadModel } from "../src/config/plant-model.ts";
@@ -16,14 +16,6 @@ const apiRigs: ApiRig[] = [];
 afterAll(async () => {
   for (const r of apiRigs) await r.close();
 });
-
-function register(a: ApiRig, name: string): number {
-  for (const plc of a.rig.plant.plcs.values()) {
-    const regs = plc.effective();
-    if (name in regs) return regs[name]!;
-  }
-  throw new Error(`no register ${name}`);
-}
 
 describe("an override", () => {
   it("is written to the PLC at once, planned around, audited, cleared early, and the plan returns", { timeout: 180_000 }, async () => {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { makeApiRig, type ApiRig, type Auth } from "./api-rig.ts";
+import { makeApiRig, register, type ApiRig, type Auth } from "./api-rig.ts";
 import type { ForecastSnapshot } from "../src/io/opcua/port.ts";
 
 /**
@@ -21,14 +21,6 @@ async function rig(): Promise<ApiRig> {
 
 const post = (a: ApiRig, auth: Auth, body: Record<string, unknown>) => a.call("POST", "/api/overrides", { body: { reason: "issue 18 check", ...body }, auth });
 const iso = (ms: number) => new Date(ms).toISOString();
-
-function register(a: ApiRig, name: string): number {
-  for (const plc of a.rig.plant.plcs.values()) {
-    const regs = plc.effective();
-    if (name in regs) return regs[name]!;
-  }
-  throw new Error(`no register ${name}`);
-}
 
 describe("an override far ahead", () => {
   it("is checked over its whole window with every override pending there: the fourth of the four 25 h ahead is refused, naming the step", { timeout: 180_000 }, async () => {
