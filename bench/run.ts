@@ -67,6 +67,7 @@ const custom = [
   { name: "history-ingest", heavy: false, target: "a day of the demo plant into the SQLite history at the daemon's write pattern (one transaction per cycle), ≥ 200,000 rows/s; bytes per measurement-day" },
   { name: "history-year", heavy: true, target: "a simulated year of the demo plant (25 tags at 10 s) through the history with the default retention, file < 2 GB" },
   { name: "api-state", heavy: false, target: "GET /api/state under a loopback load (autocannon, 10 connections, 60 s) while the daemon cycles at 1 s: ≥ 1,000 req/s, p99 ≤ 20 ms, cycle p99 ≤ 50 ms" },
+  { name: "override-check", heavy: false, target: "cooling-first check of one override request (forecast extended at design conditions, capacity check, LP relaxation), 2 h / 25 h / 6 days ahead: median ≤ 500 ms each" },
   { name: "sweep", heavy: false, target: "chaleur sweep of 24 winter weeks with rule (bench/sweep-24.yaml): 2 workers ≥ 1.8× faster than 1 (medians)" },
   { name: "daemon-memory", heavy: true, target: "daemon + in-process sim-plant RSS over 24 simulated hours at 360×, least-squares slope over hours 12–24 < 1 MB/h, optimal throughout" },
 ];
@@ -106,6 +107,10 @@ if (wanted("api-state")) {
   const oks: boolean[] = [];
   for (let i = 0; i < Math.min(runs, 3); i++) oks.push(await benchApiState());
   failed ||= oks.filter(Boolean).length * 2 <= oks.length;
+}
+if (wanted("override-check")) {
+  const { benchOverrideCheck } = await import("./override-check.ts");
+  failed ||= !(await benchOverrideCheck(Math.max(runs, 9)));
 }
 if (wanted("sweep")) {
   const { benchSweep } = await import("./sweep.ts");
