@@ -106,10 +106,10 @@ describe("small promises", () => {
     await expectOneLine(chaleur("validate", modelOk), `${modelOk}: weather.file: expected an existing file, relative to this scenario's folder ('data/weather-brussels-uccle-tmyx.epw' is ${join(dir, "data/weather-brussels-uccle-tmyx.epw")}, which does not exist)`);
   });
 
-  it("--version prints the package's version", async () => {
+  it("--version prints the package's version and which build runs (here the sources)", async () => {
     const r = await chaleur("--version");
     expect(r.code).toBe(0);
-    expect(r.out.trim()).toBe(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version);
+    expect(r.out.trim()).toBe(`${JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version} (sources)`);
   });
 
   it("simulate with jslp says at once it is for single plans", async () => {

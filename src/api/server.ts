@@ -19,7 +19,8 @@ import { registerGuards } from "./guards.ts";
 /** Bodies above this are refused with 413 before they are parsed (the largest real one is under 1 kB). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "hmi", "static");
+// The HMI's files stay in the sources (plain JavaScript, no build step): the same folder from src/ and from dist/.
+const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "hmi", "static");
 const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png" };
 // The HMI works with no internet: nothing from a CDN, and the page may load nothing from elsewhere.
 const SECURITY_HEADERS = {

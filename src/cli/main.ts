@@ -2,18 +2,15 @@ import { Command, CommanderError, Option } from "commander";
 import { readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { InputError, isInputError } from "../config/errors.ts";
-import { runPlan } from "./plan.ts";
-import { loadScenario } from "../config/scenario.ts";
-import { parseSet } from "../config/set-paths.ts";
-import { CONTROLLERS, simulateScenario } from "../sim/run.ts";
+import { CONTROLLERS } from "../control/controller-names.ts";
 import { progressBar } from "./progress.ts";
 import { DEFAULT_SOLVER, SOLVERS } from "../optimizer/solvers/index.ts";
-import { validateFile } from "./validate-file.ts";
 import { checkOutputFile, prepareOutputDir } from "./output-path.ts";
 import type { SimPlantCliOptions } from "./sim-plant.ts";
 import type { SweepCliOptions } from "./sweep.ts";
+import { buildOf } from "../runtime/module-path.ts";
 
-const VERSION = (JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8")) as { version: string }).version;
+const VERSION = `${(JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8")) as { version: string }).version} (${buildOf(import.meta.url)})`;
 const PLC_MAPS = ["heat-pumps", "substation", "greenhouse"].map((n) => resolve(import.meta.dirname, "../../plc", `${n}.yaml`));
 
 /** Exit codes: 0 ok, 1 internal failure, 2 bad input (one line naming file, field and what was expected). */
@@ -37,6 +34,8 @@ function buildProgram(): Command {
     .action(async (file: string, opts: { controller: string; out?: string; solver: string; set: string[] }) => {
       // javascript-lp-solver takes over a minute for one 96-step plan; a week of mpc is 672 of them.
       if (opts.solver === "jslp" && opts.controller !== "rule") throw new InputError("--solver", "", "highs for simulate (jslp is for single plans: chaleur plan --solver jslp)", "javascript-lp-solver needs about a minute per 24-h plan");
+      // Loaded by the command that needs them: `chaleur --version` or `--help` pays for none (zod, yaml, the simulator).
+      const [{ parseSet }, { loadScenario }, { simulateScenario }] = await Promise.all([import("../config/set-paths.ts"), import("../config/scenario.ts"), import("../sim/run.ts")]);
       const sets = opts.set.map(parseSet);
       const sc = loadScenario(file, sets);
       // The run says what was changed: in its report's description and on the console.
@@ -94,6 +93,7 @@ function buildProgram(): Command {
     .action(async (o: { model: string; inputs: string; solver: string; exportLp?: string; json?: boolean; timeLimitS: string }) => {
       const limit = Number(o.timeLimitS);
       if (!(limit > 0)) throw new InputError("--time-limit-s", "", "a positive number of seconds", `got '${o.timeLimitS}'`);
+      const { runPlan } = await import("./plan.ts");
       process.exitCode = await runPlan({ model: o.model, inputs: o.inputs, solver: o.solver, ...(o.exportLp ? { exportLp: checkOutputFile("--export-lp", o.exportLp) } : {}), json: o.json ?? false, timeLimitMs: limit * 1000 });
     });
 
@@ -236,7 +236,8 @@ function buildProgram(): Command {
     .command("validate")
     .description("Check a plant model, scenario, PLC register map or wire config; prints a summary or one line naming the problem")
     .argument("<file>", "YAML file to check")
-    .action((file: string) => {
+    .action(async (file: string) => {
+      const { validateFile } = await import("./validate-file.ts");
       console.log(validateFile(file));
     });
 

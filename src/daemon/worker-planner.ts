@@ -2,6 +2,7 @@ import { Worker } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
 import type { PlantModel } from "../model/plant-model.ts";
 import type { PlanRequest, PlanResult, Planner } from "../control/planner.ts";
+import { isBuilt, siblingUrl } from "../runtime/module-path.ts";
 
 export interface WorkerPlannerOptions {
   model: PlantModel;
@@ -12,8 +13,8 @@ export interface WorkerPlannerOptions {
   graceMs?: number;
 }
 
-const SOLVERS_MODULE = fileURLToPath(new URL("../optimizer/solvers/index.ts", import.meta.url));
-const WORKER_FILE = fileURLToPath(new URL("./plan-worker.ts", import.meta.url));
+const SOLVERS_MODULE = fileURLToPath(siblingUrl("../optimizer/solvers/index", import.meta.url));
+const WORKER_FILE = fileURLToPath(siblingUrl("./plan-worker", import.meta.url));
 
 /**
  * Plans on a worker thread so that the I/O cycle never waits for a solver. One request at a time (the cycle never
@@ -36,10 +37,12 @@ export class WorkerPlanner implements Planner {
 
   #start(): Promise<void> {
     this.starts++;
-    // The worker runs TypeScript through tsx's API: `--import tsx` in a worker's execArgv does not reach its entry,
-    // and under a test runner the parent's loader is not tsx at all.
+    const workerData = { model: this.#o.model, solver: this.#o.solver, solverModule: this.#o.solverModule };
+    // Built: the thread runs the JavaScript beside this file. From the sources it runs TypeScript through tsx's API:
+    // `--import tsx` in a worker's execArgv does not reach its entry, and under a test runner the parent's loader is
+    // not tsx at all.
     const boot = `import("tsx/esm/api").then((t) => t.tsImport(${JSON.stringify(WORKER_FILE)}, ${JSON.stringify(import.meta.url)}))`;
-    const w = new Worker(boot, { eval: true, workerData: { model: this.#o.model, solver: this.#o.solver, solverModule: this.#o.solverModule } });
+    const w = isBuilt(import.meta.url) ? new Worker(WORKER_FILE, { workerData }) : new Worker(boot, { eval: true, workerData });
     this.#worker = w;
     const ready = new Promise<void>((resolve, reject) => {
       const onMsg = (m: { ready?: boolean }) => {

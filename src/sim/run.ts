@@ -20,7 +20,9 @@ import { runInfoOf } from "../report/run-info.ts";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
-export const CONTROLLERS = ["rule", "mpc", "oracle"] as const;
+import { CONTROLLERS } from "../control/controller-names.ts";
+
+export { CONTROLLERS };
 export type ControllerName = (typeof CONTROLLERS)[number];
 
 export interface ControllerOptions {

@@ -8,7 +8,8 @@ import type { Scenario } from "../config/scenario.ts";
  * their file paths, so a study moved or run on another machine keeps its keys), the data files' bytes, the
  * controller, the solver, and chaleur's own source. A change to any of them runs the case again; nothing else does.
  */
-const SRC = resolve(import.meta.dirname, "..");
+// The sources, whether this runs from them or from the build (dist/ mirrors src/ at the same depth).
+const SRC = resolve(import.meta.dirname, "..", "..", "src");
 
 let codeHashMemo: string | undefined;
 

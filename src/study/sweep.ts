@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { MessageChannel } from "node:worker_threads";
 import Tinypool from "tinypool";
+import { isBuilt } from "../runtime/module-path.ts";
 import { InputError } from "../config/errors.ts";
 import { DEFAULT_SOLVER } from "../optimizer/solvers/index.ts";
 import { caseKey, codeHash } from "./case-key.ts";
@@ -76,7 +77,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   // The threads start now, loading chaleur while this thread keys the cases: on two cores that start-up is a
   // good part of a short study's time. They go unused if every case turns out to be done already.
   const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), mine.length));
-  const pool = mine.length > 0 && !opts.signal?.aborted ? new Tinypool({ filename: new URL("./case-worker-entry.mjs", import.meta.url).href, minThreads: workers, maxThreads: workers }) : null;
+  const pool = mine.length > 0 && !opts.signal?.aborted ? new Tinypool({ filename: caseWorkerEntry(), minThreads: workers, maxThreads: workers }) : null;
   // A thread that dies (out of memory) fails its case, not the study.
   pool?.on("error", () => {});
   let keys: string[];
@@ -160,4 +161,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const ordered = [...records.values()].sort((a, b) => a.index - b.index);
   const files = writeStudyOutputs(opts.out, manifest, ordered, failed);
   return { study, total, inThisRun: mine.length, reused, ran: records.size - reused, failed: failed.sort((a, b) => a.index - b.index), interrupted, files, records: ordered };
+}
+
+/** The case runner's thread entry: the built JavaScript, or (from the sources) an entry that loads tsx first. */
+function caseWorkerEntry(): string {
+  return new URL(isBuilt(import.meta.url) ? "./case-worker.js" : "./case-worker-entry.mjs", import.meta.url).href;
 }
