@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadModel } from "../config/plant-model.ts";
-import { uniformGrid } from "../optimizer/plan-grid.ts";
 import type { PlanForecast } from "../optimizer/plan-types.ts";
 import { createHighsSolver } from "../optimizer/solvers/highs.ts";
 import type { Solver } from "../optimizer/solvers/types.ts";
@@ -9,6 +8,7 @@ import { observationAt } from "../control/observation-fixture.ts";
 import { chillerCapacityAtKw, dumpCapacityKw } from "../model/plant-model.ts";
 import type { Override } from "../ops/overrides.ts";
 import { overridesNote, planAroundOverrides } from "./plan-overrides.ts";
+import { flatForecast } from "../optimizer/flat-forecast-fixture.ts";
 
 /** A plan around overrides never fails for their sake, and never pretends to cool what it cannot (issue 18 item 2). */
 const m = loadModel("models/paris-chapelle.yaml");
@@ -22,10 +22,7 @@ beforeAll(async () => {
   highs = await createHighsSolver();
 });
 
-function forecast(over: Partial<PlanForecast>): PlanForecast {
-  const f = (v: number) => Array.from({ length: n }, () => v);
-  return { startMs: T0, stepsS: uniformGrid(n, 900), n, itHeatKw: f(900), outdoorTempC: f(5), solarWm2: f(0), priceElEurPerMwh: f(60), dhDemandKw: f(1500), hpAvailable: m.heatPumps.map(() => Array.from({ length: n }, () => true)), ...over };
-}
+const forecast = (over: Partial<PlanForecast>): PlanForecast => flatForecast(m, T0, n, {}, over);
 function ov(id: number, target: string, kind: Override["kind"], value: number | null = null): Override {
   return { id, target, kind, value, startMs: T0, expiryMs: T0 + 10 * H, reason: "test", author: "olga", createdMs: T0, clearedMs: null, clearedBy: null, clearReason: null };
 }

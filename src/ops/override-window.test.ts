@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../config/plant-model.ts";
-import { uniformGrid } from "../optimizer/plan-grid.ts";
 import type { PlanForecast } from "../optimizer/plan-types.ts";
 import { dumpCapacityKw, itHeatMaxKw } from "../model/plant-model.ts";
 import { draftOverride, OverrideRefusal, type Override, type OverrideRequest } from "./overrides.ts";
 import { coolingCheck } from "./cooling-check.ts";
 import { extendToCover } from "./override-window.ts";
 import { guardOverrides, setAsideRank } from "./override-guard.ts";
+import { flatForecast } from "../optimizer/flat-forecast-fixture.ts";
 
 /** Cooling first over an override's whole window, chained spans, and the re-check of accepted overrides (issue 18). */
 const m = loadModel("models/paris-chapelle.yaml");
@@ -15,10 +15,7 @@ const H = 3600_000;
 const operator = { username: "olga", role: "operator" as const };
 const engineer = { username: "eric", role: "engineer" as const };
 
-function forecast(over: Partial<PlanForecast> = {}, n = 96): PlanForecast {
-  const f = (v: number) => Array.from({ length: n }, () => v);
-  return { startMs: T0, stepsS: uniformGrid(n, 900), n, itHeatKw: f(900), outdoorTempC: f(4), solarWm2: f(0), priceElEurPerMwh: f(60), dhDemandKw: f(1500), hpAvailable: m.heatPumps.map(() => f(1).map(() => true)), ...over };
-}
+const forecast = (over: Partial<PlanForecast> = {}, n = 96): PlanForecast => flatForecast(m, T0, n, { outdoorTempC: 4 }, over);
 let nextId = 1;
 function make(req: Partial<OverrideRequest>, existing: Override[] = [], who: { username: string; role: "operator" | "engineer" } = engineer): Override {
   const d = draftOverride(m, { target: "hp1", kind: "off", expiryMs: T0 + H, reason: "compressor inspection", ...req }, who, T0, existing);

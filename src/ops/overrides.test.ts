@@ -8,6 +8,7 @@ import type { Solver } from "../optimizer/solvers/types.ts";
 import { draftOverride, overrideStatus, OverrideRefusal, overrideTargets, type Override, type OverrideRequest } from "./overrides.ts";
 import { applyOverrides, overrideBounds } from "./override-bounds.ts";
 import { coolingCheck } from "./cooling-check.ts";
+import { flatForecast } from "../optimizer/flat-forecast-fixture.ts";
 
 const m = loadModel("models/paris-chapelle.yaml");
 const T0 = Date.UTC(2026, 6, 20, 10);
@@ -15,10 +16,7 @@ const H = 3600_000;
 const operator = { username: "olga", role: "operator" as const };
 const engineer = { username: "eric", role: "engineer" as const };
 
-function forecast(over: Partial<PlanForecast> = {}, n = 16): PlanForecast {
-  const f = (v: number) => Array.from({ length: n }, () => v);
-  return { startMs: T0, stepsS: uniformGrid(n, 900), n, itHeatKw: f(900), outdoorTempC: f(5), solarWm2: f(0), priceElEurPerMwh: f(60), dhDemandKw: f(1500), hpAvailable: m.heatPumps.map(() => Array.from({ length: n }, () => true)), ...over };
-}
+const forecast = (over: Partial<PlanForecast> = {}, n = 16): PlanForecast => flatForecast(m, T0, n, {}, over);
 const state: PlanState = { storageEnergyKwh: 2500, ghTempC: 19, hps: m.heatPumps.map(() => ({ on: false, heatKw: 0, stateS: 1e6 })) };
 
 function make(req: Partial<OverrideRequest>, who: { username: string; role: "operator" | "engineer" } = operator, existing: Override[] = [], id = 1): Override {
